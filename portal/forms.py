@@ -1,0 +1,54 @@
+"""Form rendering shared by every app: NL Design System classes and ARIA wiring."""
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES = {
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+}
+TEXTBOX_CLASS = "utrecht-textbox utrecht-textbox--html-input"
+
+
+class PortalBoundField(BoundField):
+    """Ties each input to its help text and error message for screen readers."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        widget = widget or self.field.widget
+        attrs = dict(attrs)
+        css = next(
+            (classes for kind, classes in WIDGET_CLASSES.items() if isinstance(widget, kind)),
+            TEXTBOX_CLASS,
+        )
+        if self.errors:
+            css += " " + css.split()[0] + "--invalid"
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        described_by = []
+        if self.help_text:
+            described_by.append(f"{self.auto_id}_helptext")
+        if self.errors:
+            described_by.append(f"{self.auto_id}_error")
+        if described_by and self.auto_id and not widget.use_fieldset:
+            attrs.setdefault("aria-describedby", " ".join(described_by))
+        return super().build_widget_attrs(attrs, widget)
+
+
+class PortalFormRenderer(TemplatesSetting):
+    form_template_name = "components/_form.html"
+    field_template_name = "components/_field.html"
+    bound_field_class = PortalBoundField
+
+
+def formfield_https(field: Any, **kwargs: Any) -> forms.Field | None:
+    """ModelForm `formfield_callback`: URLs typed without scheme become https://."""
+    from django.db import models
+
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)

@@ -1,0 +1,52 @@
+"""Demo data: the real partner organisations plus one fictional user per role."""
+
+import secrets
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partners import services as partner_services
+from partners.models import Organisation
+from portal.models import User
+from portal.roles import Role
+
+# People in demo data are visibly fictional (DESIGN.md).
+DEMO_USERS = [
+    ("beheerder", "Bea", "Beheer (fictief)", Role.BEHEERDER, None),
+    ("medewerker", "Sam", "Staf (fictief)", Role.STAFF, None),
+    ("accounthouder", "Anna", "Account (fictief)", Role.ACCOUNT_HOLDER, None),
+    ("partner-woerden", "Piet", "Partner (fictief)", Role.PARTNER, "GM0632"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data and (re)set the demo users' passwords, printing the logins."
+
+    def handle(self, *args: object, **options: object) -> None:
+        report = partner_services.load_reference_organisations()
+        self.stdout.write(
+            f"Organisations: {len(report.created)} created, {len(report.updated)} updated."
+        )
+        for line in report.unmatched:
+            self.stderr.write(f"Not matched: {line}")
+
+        logins = []
+        with transaction.atomic():
+            for username, first, last, role, org_code in DEMO_USERS:
+                user, _ = User.objects.get_or_create(username=username)
+                user.first_name, user.last_name = first, last
+                user.email = f"{username}@example.invalid"
+                user.organisation = (
+                    Organisation.objects.get(cbs_code=org_code) if org_code else None
+                )
+                # A fresh random password on every run: the demo has no shared secret.
+                password = secrets.token_urlsafe(9)
+                user.set_password(password)
+                user.save()
+                user.groups.set([Group.objects.get(name=role.value)])
+                logins.append((username, password, role.value))
+
+        self.stdout.write("\nDemo logins (printed only here; new passwords on every run):")
+        for username, password, role in logins:
+            self.stdout.write(f"  {role:<15} {username:<16} {password}")

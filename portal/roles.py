@@ -1,0 +1,73 @@
+"""Who may see and do what: the one place that says it.
+
+Roles are Django groups, created by migration portal/0002 with the permissions
+below. Views check permissions (`@permission_required`) and, where a row matters,
+the small object-level functions at the bottom. tests/portal/test_permission_matrix.py
+pins the result for every URL and role.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+
+
+class Role(StrEnum):
+    PARTNER = "partner"
+    STAFF = "staff"
+    ACCOUNT_HOLDER = "account-holder"
+    BEHEERDER = "beheerder"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.PARTNER: _("Partner"),
+    Role.STAFF: _("Province staff"),
+    Role.ACCOUNT_HOLDER: _("Account-holder"),
+    Role.BEHEERDER: _("Administrator"),
+}
+
+# Permission codenames ("app_label.codename") per role. Changing this mapping needs a
+# data migration too: tests/portal/test_roles.py compares it with the database.
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.PARTNER: frozenset({"partners.view_organisation"}),
+    Role.STAFF: frozenset({"partners.view_organisation"}),
+    Role.ACCOUNT_HOLDER: frozenset({"partners.view_organisation"}),
+    Role.BEHEERDER: frozenset(
+        {
+            "partners.view_organisation",
+            "partners.add_organisation",
+            "partners.change_organisation",
+        }
+    ),
+}
+
+# When a user holds several roles, the home page follows the most capable one.
+ROLE_PRECEDENCE = (Role.BEHEERDER, Role.ACCOUNT_HOLDER, Role.STAFF, Role.PARTNER)
+
+
+def roles_of(user: User | AnonymousUser) -> set[Role]:
+    """The roles of a user, read once per request from the prefetched groups."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        names = {group.name for group in user.groups.all()}
+        cached = {role for role in Role if role.value in names}
+        user._portal_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def primary_role(user: User | AnonymousUser) -> Role | None:
+    held = roles_of(user)
+    return next((role for role in ROLE_PRECEDENCE if role in held), None)
+
+
+def is_province_staff(user: User | AnonymousUser) -> bool:
+    """Staff, account-holders and administrators work at the province."""
+    return bool(roles_of(user) & {Role.STAFF, Role.ACCOUNT_HOLDER, Role.BEHEERDER})
