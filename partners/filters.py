@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Region
+from portal.filters import SortFilter
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -28,7 +29,8 @@ class OrganisationFilter(django_filters.FilterSet):
         empty_label=_("Active and ended"),
         method="filter_status",
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
+        tiebreak=("name", "pk"),
         label=_("Sort by"),
         fields=(("name", "name"), ("kind", "kind"), ("region__name", "region"),
                 ("cbs_code", "cbs_code")),

@@ -110,3 +110,54 @@ def celery_worker(transactional_db: None):
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory):
+    """A real `celery worker` process on Redis, consuming a queue of its own.
+
+    The queue name is unique per run, so the process never takes tasks meant for
+    the in-process test worker or another run. With DATABASE_URL set, the worker
+    connects to the test database that pytest-django created.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    from portal.celery import app
+
+    queue = f"integration-{uuid.uuid4().hex[:10]}"
+    env = os.environ.copy()
+    if env.get("DATABASE_URL"):
+        parts = urlsplit(env["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    node = f"{queue}@{socket.gethostname()}"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", queue,
+             "--pool", "solo", "--hostname", node, "--loglevel", "INFO",
+             "--without-gossip", "--without-mingle"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[node], timeout=1.0):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"celery worker did not come up (exit code {process.poll()}):\n"
+                    + log_path.read_text()
+                )
+        yield {"queue": queue, "pid": process.pid, "log": log_path}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
