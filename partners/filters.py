@@ -1,8 +1,8 @@
-import django_filters
-
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+import django_filters
 
 from partners.models import Organisation, Region
 from portal.filters import SortFilter
@@ -32,8 +32,12 @@ class OrganisationFilter(django_filters.FilterSet):
     sort = SortFilter(
         tiebreak=("name", "pk"),
         label=_("Sort by"),
-        fields=(("name", "name"), ("kind", "kind"), ("region__name", "region"),
-                ("cbs_code", "cbs_code")),
+        fields=(
+            ("name", "name"),
+            ("kind", "kind"),
+            ("region__name", "region"),
+            ("cbs_code", "cbs_code"),
+        ),
         field_labels={
             "name": _("Name"),
             "kind": _("Kind"),
@@ -52,9 +56,7 @@ class OrganisationFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value)
-            | Q(cbs_code__iexact=value)
-            | Q(region__name__icontains=value)
+            Q(name__icontains=value) | Q(cbs_code__iexact=value) | Q(region__name__icontains=value)
         )
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

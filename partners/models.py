@@ -18,10 +18,7 @@ oin_validator = RegexValidator(
 )
 tooi_validator = RegexValidator(
     r"^https://identifier\.overheid\.nl/tooi/id/[a-z_]+/[a-z0-9_]+$",
-    _(
-        "Enter a TOOI URI such as "
-        "https://identifier.overheid.nl/tooi/id/gemeente/gm0344."
-    ),
+    _("Enter a TOOI URI such as https://identifier.overheid.nl/tooi/id/gemeente/gm0344."),
 )
 
 

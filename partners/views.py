@@ -80,8 +80,13 @@ def _save(form: OrganisationForm) -> bool:
             form.save()
     except IntegrityError:
         # Another request stored the same name or code between validation and save.
-        form.add_error(None, _("An organisation with this name or code was just added by "
-                               "someone else. Check the register and try again."))
+        form.add_error(
+            None,
+            _(
+                "An organisation with this name or code was just added by "
+                "someone else. Check the register and try again."
+            ),
+        )
         return False
     return True
 

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-import django_filters
-
 from django.db.models import F, OrderBy, QuerySet
+
+import django_filters
 
 
 class SortFilter(django_filters.OrderingFilter):

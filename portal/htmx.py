@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+
 from django_htmx.http import HttpResponseClientRedirect
 
 

@@ -2,9 +2,9 @@
 
 import os
 
-from celery import shared_task
-
 from django.db import connection
+
+from celery import shared_task
 
 
 @shared_task

@@ -2,9 +2,9 @@
 
 import os
 
-import pytest
-
 from django.test import Client
+
+import pytest
 
 from partners.models import Organisation
 from portal.models import User
@@ -135,16 +135,35 @@ def celery_worker_process(django_db_setup: None, tmp_path_factory: pytest.TempPa
     env = os.environ.copy()
     if env.get("DATABASE_URL"):
         parts = urlsplit(env["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+        env["DATABASE_URL"] = urlunsplit(
+            parts._replace(path="/" + connection.settings_dict["NAME"])
+        )
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     node = f"{queue}@{socket.gethostname()}"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", queue,
-             "--pool", "solo", "--hostname", node, "--loglevel", "INFO",
-             "--without-gossip", "--without-mingle"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--queues",
+                queue,
+                "--pool",
+                "solo",
+                "--hostname",
+                node,
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + 60

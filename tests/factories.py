@@ -1,7 +1,7 @@
+from django.contrib.auth.models import Group
+
 import factory
 from factory.django import DjangoModelFactory
-
-from django.contrib.auth.models import Group
 
 from partners.models import Organisation, Region
 from portal.models import User

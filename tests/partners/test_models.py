@@ -1,10 +1,10 @@
 import datetime
 
-import pytest
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+import pytest
 
 from partners.models import Organisation
 from tests.factories import OrganisationFactory

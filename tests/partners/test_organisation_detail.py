@@ -1,8 +1,8 @@
 import datetime
 
-import pytest
-
 from django.test import Client
+
+import pytest
 
 from partners.models import Organisation
 from tests.factories import OrganisationFactory
@@ -20,16 +20,20 @@ def test_it_shows_the_identifiers_and_region(staff_client: Client, db: None) -> 
     response = staff_client.get(organisation.get_absolute_url())
     body = response.content.decode()
     assert response.status_code == 200
-    for text in ["GM0344", "00000001002220647000", "tooi/id/gemeente/gm0344",
-                 "https://www.utrecht.nl", "U16", "<h1"]:
+    for text in [
+        "GM0344",
+        "00000001002220647000",
+        "tooi/id/gemeente/gm0344",
+        "https://www.utrecht.nl",
+        "U16",
+        "<h1",
+    ]:
         assert text in body
     # Staff may look but not edit.
     assert f"/organisaties/{organisation.pk}/bewerken/" not in body
 
 
-def test_it_offers_the_edit_link_to_administrators(
-    admin_client_portal: Client, db: None
-) -> None:
+def test_it_offers_the_edit_link_to_administrators(admin_client_portal: Client, db: None) -> None:
     organisation = OrganisationFactory()
     body = admin_client_portal.get(organisation.get_absolute_url()).content.decode()
     assert f"/organisaties/{organisation.pk}/bewerken/" in body

@@ -1,7 +1,7 @@
-import pytest
-
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from partners.models import Organisation
 from tests.factories import OrganisationFactory, RegionFactory
@@ -41,9 +41,7 @@ def test_an_administrator_adds_an_organisation(admin_client_portal: Client, db: 
 def test_it_shows_dutch_errors_in_a_summary_and_keeps_the_input(
     admin_client_portal: Client, db: None
 ) -> None:
-    response = admin_client_portal.post(
-        CREATE_URL, valid_data(name="", cbs_code="XX12", oin="123")
-    )
+    response = admin_client_portal.post(CREATE_URL, valid_data(name="", cbs_code="XX12", oin="123"))
     body = response.content.decode()
     assert response.status_code == 200
     assert Organisation.objects.count() == 0
@@ -92,8 +90,9 @@ def test_the_edit_form_shows_the_current_values(admin_client_portal: Client, db:
     assert 'value="Woudenberg"' in body and 'value="GM0351"' in body
 
 
-@pytest.mark.parametrize("persona", ["staff_client", "partner_client", "account_holder_client",
-                                     "outsider_client"])
+@pytest.mark.parametrize(
+    "persona", ["staff_client", "partner_client", "account_holder_client", "outsider_client"]
+)
 def test_only_administrators_may_add_or_edit(
     request: pytest.FixtureRequest, persona: str, db: None
 ) -> None:

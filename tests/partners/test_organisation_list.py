@@ -1,7 +1,7 @@
-import pytest
-
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from partners.models import Organisation
 from tests.factories import OrganisationFactory, RegionFactory
@@ -34,7 +34,10 @@ def test_it_lists_organisations_sorted_by_name(staff_client: Client, register: d
     response = staff_client.get(URL)
     assert response.status_code == 200
     assert names_in(response) == [
-        "Baarn", "Hoogheemraadschap De Stichtse Rijnlanden", "Utrecht", "Zeist",
+        "Baarn",
+        "Hoogheemraadschap De Stichtse Rijnlanden",
+        "Utrecht",
+        "Zeist",
     ]
     assert b"<html" in response.content
     assert b"4 organisaties gevonden" in response.content
@@ -64,9 +67,7 @@ def test_it_sorts_descending_and_by_region(staff_client: Client, register: dict)
     assert 'aria-sort="ascending"' in response.content.decode()
 
 
-def test_it_returns_only_the_results_fragment_to_htmx(
-    staff_client: Client, register: dict
-) -> None:
+def test_it_returns_only_the_results_fragment_to_htmx(staff_client: Client, register: dict) -> None:
     response = staff_client.get(URL, {"q": "zeist"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200

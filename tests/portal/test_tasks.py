@@ -1,9 +1,9 @@
 import os
 import uuid
 
-import pytest
-
 from django.db import connection
+
+import pytest
 
 from portal import tasks
 
