@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from partners.models import Organisation, Region
 
@@ -14,3 +15,5 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     search_fields = ["name", "cbs_code", "oin"]
     list_select_related = ["region"]
+    # As in the portal's own form: a URL typed without scheme becomes https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -24,22 +24,18 @@ class OrganisationForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         kind, code = cleaned.get("kind"), cleaned.get("cbs_code")
-        expected_prefix = {
-            Organisation.Kind.GEMEENTE: "GM",
-            Organisation.Kind.WATERSCHAP: "WS",
-            Organisation.Kind.PROVINCIE: "PV",
+        # One whole sentence per kind: translators get no assembled fragments.
+        wrong_prefix = {
+            Organisation.Kind.GEMEENTE: ("GM", _("The CBS code of a municipality starts with GM.")),
+            Organisation.Kind.WATERSCHAP: ("WS", _("The CBS code of a water board starts with WS.")),
+            Organisation.Kind.PROVINCIE: ("PV", _("The CBS code of a province starts with PV.")),
         }
         if code and kind:
-            prefix = expected_prefix.get(kind)
-            if prefix is None:
+            if kind not in wrong_prefix:
                 self.add_error(
                     "cbs_code",
                     _("Only municipalities, water boards and provinces have a CBS code."),
                 )
-            elif not code.startswith(prefix):
-                self.add_error(
-                    "cbs_code",
-                    _("The CBS code of a %(kind)s starts with %(prefix)s.")
-                    % {"kind": Organisation.Kind(kind).label.lower(), "prefix": prefix},
-                )
+            elif not code.startswith(wrong_prefix[kind][0]):
+                self.add_error("cbs_code", wrong_prefix[kind][1])
         return cleaned

@@ -45,7 +45,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("partners.add_organisation", raise_exception=True)
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _save(form):
         messages.success(request, _("%(name)s has been added.") % {"name": form.instance})
         return redirect(form.instance)
@@ -59,7 +59,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @permission_required("partners.change_organisation", raise_exception=True)
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation
+    )
     if request.method == "POST" and form.is_valid() and _save(form):
         messages.success(
             request, _("The changes to %(name)s have been saved.") % {"name": organisation}

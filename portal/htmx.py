@@ -1,11 +1,13 @@
 """htmx glue: redirects an htmx request cannot follow usefully."""
 
 from collections.abc import Callable
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -14,7 +16,8 @@ class HtmxLoginRedirectMiddleware:
     """An expired session on an htmx request sends the whole page to the login form.
 
     Without this, htmx follows the 302 to the login page and swaps the complete login
-    page into the fragment that was being refreshed.
+    page into the fragment that was being refreshed. After logging in, the user returns
+    to the page they were on (HX-Current-URL), not to the fragment's URL.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -22,8 +25,16 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(request, "htmx", False) and response.status_code == 302:
-            login_path = resolve_url(settings.LOGIN_URL)
-            if urlparse(response["Location"]).path == login_path:
-                return HttpResponseClientRedirect(response["Location"])
-        return response
+        if not getattr(request, "htmx", False) or response.status_code != 302:
+            return response
+        login_path = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != login_path:
+            return response
+        current = request.headers.get("HX-Current-URL", "")
+        if current and url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(current)
+            page = parts.path + (f"?{parts.query}" if parts.query else "")
+            return HttpResponseClientRedirect(redirect_to_login(page)["Location"])
+        return HttpResponseClientRedirect(response["Location"])

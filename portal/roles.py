@@ -1,9 +1,11 @@
 """Who may see and do what: the one place that says it.
 
 Roles are Django groups, created by migration portal/0002 with the permissions
-below. Views check permissions (`@permission_required`) and, where a row matters,
-the small object-level functions at the bottom. tests/portal/test_permission_matrix.py
-pins the result for every URL and role.
+below. Views check permissions (`@permission_required`); checks that depend on a
+row (e.g. a contact's visibility) are added here as small functions next to the
+role helpers. tests/portal/test_permission_matrix.py pins the result for every URL
+and role. The organisation register is public government information: every role
+may read every organisation.
 """
 
 from enum import StrEnum

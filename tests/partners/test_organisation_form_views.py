@@ -67,6 +67,16 @@ def test_a_cbs_code_must_match_the_kind(admin_client_portal: Client, db: None) -
     response = admin_client_portal.post(
         CREATE_URL, valid_data(kind="waterschap", cbs_code="GM0351")
     )
+    assert response.context["form"].errors["cbs_code"] == [
+        "De CBS-code van een waterschap begint met WS."
+    ]
+    assert Organisation.objects.count() == 0
+
+
+def test_an_agency_has_no_cbs_code(admin_client_portal: Client, db: None) -> None:
+    response = admin_client_portal.post(
+        CREATE_URL, valid_data(name="ODRU", kind="uitvoeringsdienst", cbs_code="GM0351")
+    )
     assert "cbs_code" in response.context["form"].errors
     assert Organisation.objects.count() == 0
 

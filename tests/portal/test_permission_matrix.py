@@ -1,0 +1,256 @@
+"""Who gets what on every URL of the portal: the permission matrix.
+
+MATRIX below is the specification. Every URL pattern of the project must have a row,
+so a new screen cannot ship without someone deciding who may open it; a row for a URL
+that no longer exists fails too. The Django admin under settings.ADMIN_URL is checked
+as one group at the bottom: it is for emergencies and closed to every portal role.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.test import Client
+from django.urls import resolve, reverse
+
+import pytest
+
+from partners.models import Organisation
+from portal.models import User
+from tests.factories import OrganisationFactory, UserFactory
+from tests.urlwalk import Route, all_routes, example_url_values
+
+ROLES = ("anonymous", "outsider", "partner", "staff", "account-holder", "beheerder")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to the named URL (the query string, e.g. ?next=, is not compared)."""
+
+    to: str
+
+    def __repr__(self) -> str:
+        return f"302→{self.to}"
+
+
+Outcome = int | Redirect
+
+LOGIN = Redirect("login")
+HOME = Redirect("home")
+
+# Data for every POST: a bound but invalid form. An empty POST would leave the
+# `Form(request.POST or None)` views with an unbound form, which proves nothing.
+POST_DATA = {"name": ""}
+
+# fmt: off
+MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
+    #            anonymous  outsider   partner    staff      acc-holder beheerder
+    "home": {
+        "GET":  (LOGIN,     200,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "accessibility": {
+        "GET":  (200,       200,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "healthz": {
+        "GET":  (200,       200,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "readyz": {
+        "GET":  (200,       200,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # redirect_authenticated_user=True: a logged-in user goes on to the home page.
+    "login": {
+        "GET":  (200,       HOME,      HOME,      HOME,      HOME,      HOME),
+        "POST": (200,       HOME,      HOME,      HOME,      HOME,      HOME),
+    },
+    # Logging out changes state, so Django's LogoutView only accepts POST.
+    "logout": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN,     LOGIN),
+    },
+    # Django's set_language redirects a GET (to ?next=, the referrer or "/") without
+    # setting the language; only a POST sets the cookie (tests/portal/test_security.py).
+    "set_language": {
+        "GET":  (HOME,      HOME,      HOME,      HOME,      HOME,      HOME),
+        "POST": (HOME,      HOME,      HOME,      HOME,      HOME,      HOME),
+    },
+    "partners:organisation_list": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:organisation_detail": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # The beheerder's POST is invalid on purpose: 200 is the form with its errors.
+    "partners:organisation_create": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "partners:organisation_edit": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+}
+# fmt: on
+
+
+def portal_routes() -> dict[str, Route]:
+    return {route.key: route for route in all_routes() if not route.is_admin}
+
+
+@pytest.fixture
+def clients(
+    client: Client,
+    outsider_client: Client,
+    partner_client: Client,
+    staff_client: Client,
+    account_holder_client: Client,
+    admin_client_portal: Client,
+) -> dict[str, Client]:
+    return dict(
+        zip(
+            ROLES,
+            [
+                client,
+                outsider_client,
+                partner_client,
+                staff_client,
+                account_holder_client,
+                admin_client_portal,
+            ],
+            strict=True,
+        )
+    )
+
+
+@pytest.fixture
+def url_values(partner_user: User) -> dict[str, object]:
+    # Not the partner's own organisation: the matrix pins that a partner may open the
+    # page of any organisation in the register, not only their own.
+    someone_elses = OrganisationFactory(name="Zeist", cbs_code="GM0355")
+    assert partner_user.organisation != someone_elses
+    return example_url_values(someone_elses)
+
+
+def outcome(response) -> Outcome:
+    if response.status_code == 302:
+        return Redirect(resolve(urlparse(response["Location"]).path).view_name)
+    return response.status_code
+
+
+# --- The matrix is complete ----------------------------------------------------------
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
+    missing = sorted(set(portal_routes()) - set(MATRIX))
+    assert not missing, (
+        f"URL patterns without a row in the permission matrix: {missing}. Add a row for "
+        "each to MATRIX in tests/portal/test_permission_matrix.py with the expected "
+        "GET and POST outcome for every role (and give unnamed patterns a name)."
+    )
+
+
+def test_every_row_of_the_matrix_is_an_existing_url_pattern() -> None:
+    stale = sorted(set(MATRIX) - set(portal_routes()))
+    assert not stale, (
+        f"The permission matrix has rows for URL names that no longer exist: {stale}. "
+        "Remove or rename them in tests/portal/test_permission_matrix.py."
+    )
+
+
+def test_every_row_names_an_outcome_for_each_role_and_method() -> None:
+    for name, row in MATRIX.items():
+        assert set(row) == {"GET", "POST"}, name
+        for method, outcomes in row.items():
+            assert len(outcomes) == len(ROLES), f"{name} {method}"
+
+
+def test_url_names_are_unique() -> None:
+    """Two patterns with one name would share a row, and reverse() finds only one."""
+    keys = [route.key for route in all_routes() if not route.is_admin]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicates, f"URL names used by more than one pattern: {duplicates}"
+
+
+# --- The matrix holds --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_the_expected_response(
+    name: str, method: str, clients: dict[str, Client], url_values: dict[str, object]
+) -> None:
+    url = portal_routes()[name].url(url_values)
+    actual = {}
+    for role, client in clients.items():
+        response = client.get(url) if method == "GET" else client.post(url, POST_DATA)
+        actual[role] = outcome(response)
+    assert actual == dict(zip(ROLES, MATRIX[name][method], strict=True))
+
+
+@pytest.mark.parametrize("name", ["partners:organisation_create", "partners:organisation_edit"])
+def test_an_administrator_posting_invalid_data_gets_the_form_back_with_errors(
+    name: str, admin_client_portal: Client, url_values: dict[str, object]
+) -> None:
+    before = list(Organisation.objects.values())
+    response = admin_client_portal.post(portal_routes()[name].url(url_values), POST_DATA)
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert list(Organisation.objects.values()) == before
+
+
+def test_anonymous_users_are_sent_to_login_and_back(
+    client: Client, url_values: dict[str, object]
+) -> None:
+    url = portal_routes()["partners:organisation_edit"].url(url_values)
+    response = client.get(url)
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+# --- The Django admin: closed to every portal role ------------------------------------
+
+
+def admin_routes() -> list[Route]:
+    return [route for route in all_routes() if route.is_admin]
+
+
+def expected_in_admin(route: Route) -> Outcome:
+    if route.name == "admin:login":
+        # A logged-in user without is_staff sees the form with "not authorised".
+        return 200
+    if route.name == "admin:logout":
+        return Redirect("admin:index")
+    return Redirect("admin:login")
+
+
+def test_the_admin_group_is_found() -> None:
+    names = {route.name for route in admin_routes()}
+    assert {"admin:index", "admin:login", "admin:partners_organisation_change"} <= names
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_sends_every_portal_role_to_the_admin_login(
+    role: str, clients: dict[str, Client], url_values: dict[str, object]
+) -> None:
+    client = clients[role]
+    actual = {route.key: outcome(client.get(route.url(url_values))) for route in admin_routes()}
+    assert actual == {route.key: expected_in_admin(route) for route in admin_routes()}
+
+
+def test_a_superuser_does_reach_the_admin(client: Client, db: None) -> None:
+    """The 302s above are about permissions, not a broken admin."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(f"/{settings.ADMIN_URL}").status_code == 200
+    assert client.get(f"/{settings.ADMIN_URL}partners/organisation/").status_code == 200
+
+
+def test_a_superuser_can_open_an_organisation_in_the_admin(
+    client: Client, organisation: Organisation
+) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change = f"/{settings.ADMIN_URL}partners/organisation/{organisation.pk}/change/"
+    assert client.get(change).status_code == 200
