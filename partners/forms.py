@@ -25,10 +25,11 @@ class OrganisationForm(forms.ModelForm):
         cleaned = super().clean()
         kind, code = cleaned.get("kind"), cleaned.get("cbs_code")
         # One whole sentence per kind: translators get no assembled fragments.
+        kind_enum = Organisation.Kind
         wrong_prefix = {
-            Organisation.Kind.GEMEENTE: ("GM", _("The CBS code of a municipality starts with GM.")),
-            Organisation.Kind.WATERSCHAP: ("WS", _("The CBS code of a water board starts with WS.")),
-            Organisation.Kind.PROVINCIE: ("PV", _("The CBS code of a province starts with PV.")),
+            kind_enum.GEMEENTE: ("GM", _("The CBS code of a municipality starts with GM.")),
+            kind_enum.WATERSCHAP: ("WS", _("The CBS code of a water board starts with WS.")),
+            kind_enum.PROVINCIE: ("PV", _("The CBS code of a province starts with PV.")),
         }
         if code and kind:
             if kind not in wrong_prefix:

@@ -423,7 +423,9 @@ def test_an_expired_session_on_an_htmx_request_is_sent_to_login(
     assert response["HX-Redirect"] == f"{reverse('login')}?next={url}%3Fq%3Dzeist"
 
 
-def test_after_login_the_user_returns_to_the_page_not_the_fragment(client: Client, db: None) -> None:
+def test_after_login_the_user_returns_to_the_page_not_the_fragment(
+    client: Client, db: None
+) -> None:
     fragment = reverse("partners:organisation_list")
     response = client.get(
         fragment,
