@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -52,3 +53,15 @@ def formfield_https(field: Any, **kwargs: Any) -> forms.Field | None:
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return field.formfield(**kwargs)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form without autofocus.
+
+    Autofocus would put keyboard users past the skip link and the header before they
+    know where they are on the page (WCAG 2.4.3, focus order).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)

@@ -265,6 +265,10 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_URL = os.environ.get("ADMIN_URL", "django-admin/")
 
 # --- Domain settings ---------------------------------------------------------------------
+# Where the accessibility statement tells visitors to report a problem.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+    "ACCESSIBILITY_CONTACT_EMAIL", "toegankelijkheid@samenwerkingsportaal.invalid"
+)
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 
 LOGGING = {

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
+from portal.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +14,9 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path(
         "inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

@@ -27,7 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/accessibility.html")
+    return render(
+        request,
+        "portal/accessibility.html",
+        {"accessibility_contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
 
 
 # Load balancers probe with GET or HEAD.
