@@ -11,4 +11,7 @@ def portal(request: HttpRequest) -> dict:
         "csp_nonce": getattr(request, "csp_nonce", None),
         "primary_role": roles.primary_role(user) if user is not None else None,
         "is_province_staff": roles.is_province_staff(user) if user is not None else False,
+        "is_account_holder": roles.Role.ACCOUNT_HOLDER in roles.roles_of(user)
+        if user is not None
+        else False,
     }

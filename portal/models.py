@@ -19,6 +19,13 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("telephone number"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown to partners when this person is their account-holder."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -36,15 +36,34 @@ ROLE_LABELS = {
 
 # Permission codenames ("app_label.codename") per role. Changing this mapping needs a
 # data migration too: tests/portal/test_roles.py compares it with the database.
+_READ_REGISTER = {"partners.view_organisation", "partners.view_contact"}
+_STAFF = _READ_REGISTER | {
+    "partners.view_accountholder",
+    "partners.view_interaction",
+    "partners.export_contacts",
+}
+_ACCOUNT_HOLDER = _STAFF | {
+    "partners.add_contact",
+    "partners.change_contact",
+    "partners.add_interaction",
+    "partners.change_interaction",
+    "partners.add_followup",
+    "partners.change_followup",
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.PARTNER: frozenset({"partners.view_organisation"}),
-    Role.STAFF: frozenset({"partners.view_organisation"}),
-    Role.ACCOUNT_HOLDER: frozenset({"partners.view_organisation"}),
+    # Partners read the register; Contact.objects.visible_to() hides internal contacts.
+    Role.PARTNER: frozenset(_READ_REGISTER),
+    Role.STAFF: frozenset(_STAFF),
+    Role.ACCOUNT_HOLDER: frozenset(_ACCOUNT_HOLDER),
     Role.BEHEERDER: frozenset(
-        {
-            "partners.view_organisation",
+        _ACCOUNT_HOLDER
+        | {
             "partners.add_organisation",
             "partners.change_organisation",
+            "partners.add_accountholder",
+            "partners.change_accountholder",
+            "partners.import_contacts",
+            "partners.erase_contact",
         }
     ),
 }

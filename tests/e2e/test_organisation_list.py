@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from partners.models import Organisation
-from partners.services import load_reference_organisations
+from partners.services.reference import load_reference_organisations
 from portal.models import User
 from portal.roles import Role
 from tests.factories import UserFactory

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from partners import services
+from partners.services import reference
 
 
 class Command(BaseCommand):
     help = "Load the real partner organisations of the province of Utrecht (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
-        report = services.load_reference_organisations()
+        report = reference.load_reference_organisations()
         self.stdout.write(
             f"Organisations: {len(report.created)} created, {len(report.updated)} updated."
         )

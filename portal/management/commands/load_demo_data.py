@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partners import services as partner_services
+from partners.services import reference
 from partners.models import Organisation
 from portal.models import User
 from portal.roles import Role
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     help = "Load demo data and (re)set the demo users' passwords, printing the logins."
 
     def handle(self, *args: object, **options: object) -> None:
-        report = partner_services.load_reference_organisations()
+        report = reference.load_reference_organisations()
         self.stdout.write(
             f"Organisations: {len(report.created)} created, {len(report.updated)} updated."
         )

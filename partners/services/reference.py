@@ -10,7 +10,7 @@ from django.db import transaction
 
 from partners.models import Organisation, Region
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass

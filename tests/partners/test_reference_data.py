@@ -3,7 +3,7 @@ import json
 import shutil
 from pathlib import Path
 
-from partners import services
+from partners.services import reference as services
 from partners.models import Organisation, Region
 
 
