@@ -1,9 +1,19 @@
+import datetime
+
 from django.contrib.auth.models import Group
 
 import factory
 from factory.django import DjangoModelFactory
 
-from partners.models import Organisation, Region
+from partners.models import (
+    AccountHolder,
+    Contact,
+    FollowUp,
+    Interaction,
+    Organisation,
+    Region,
+    Theme,
+)
 from portal.models import User
 from portal.roles import Role
 
@@ -41,3 +51,62 @@ class UserFactory(DjangoModelFactory):
     def role(self, create: bool, extracted: Role | None, **kwargs: object) -> None:
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted.value))
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    slug = factory.LazyAttribute(lambda t: t.name.lower().replace(" ", "-"))
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Contact {n} (fictief)")
+    function = "Beleidsadviseur"
+    email = factory.Sequence(lambda n: f"contact{n}@example.invalid")
+    phone = "030 000 0000"
+    visibility = Contact.Visibility.SHARED
+
+    @factory.post_generation
+    def themes(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class AccountHolderFactory(DjangoModelFactory):
+    class Meta:
+        model = AccountHolder
+
+    user = factory.SubFactory(UserFactory, role=Role.ACCOUNT_HOLDER, phone="030 258 0000")
+    organisation = factory.SubFactory(OrganisationFactory)
+    scope = AccountHolder.Scope.AREA
+    theme = None
+    starts_on = datetime.date(2024, 1, 1)
+
+
+class InteractionFactory(DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    recorded_by = factory.SubFactory(UserFactory, role=Role.ACCOUNT_HOLDER)
+    occurred_on = datetime.date(2026, 10, 1)
+    summary = "Overleg over de woningbouwopgave."
+    agreements = "Provincie stuurt de planning."
+
+
+class FollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    interaction = factory.SubFactory(InteractionFactory)
+    description = "Planning sturen"
+    owner = factory.SelfAttribute("interaction.recorded_by")
+    due_on = datetime.date(2026, 12, 1)
