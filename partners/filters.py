@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from partners.models import Organisation, Region
+from partners.models import Contact, Organisation, Region, Theme
+from partners.search import search_contacts
 from portal.filters import SortFilter
 
 
@@ -65,3 +66,40 @@ class OrganisationFilter(django_filters.FilterSet):
         if value == "ended":
             return queryset.ended()
         return queryset
+
+
+class ContactFilter(django_filters.FilterSet):
+    """Filters of the contact list; search goes through partners.search."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Name, function, topic or organisation"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        empty_label=_("All organisations"),
+    )
+    themes = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("All themes")
+    )
+    sort = SortFilter(
+        tiebreak=("name", "pk"),
+        label=_("Sort by"),
+        fields=(("name", "name"), ("organisation__name", "organisation"), ("function", "function")),
+        field_labels={
+            "name": _("Name"),
+            "organisation__name": _("Organisation"),
+            "function": _("Function"),
+        },
+        empty_label=_("Name (A-Z)"),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["q", "organisation", "themes"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search_contacts(queryset, value)

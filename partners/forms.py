@@ -1,7 +1,9 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation
+from partners.models import AccountHolder, Contact, Organisation, Theme
 from portal.forms import formfield_https
 
 
@@ -40,3 +42,104 @@ class OrganisationForm(forms.ModelForm):
             elif not code.startswith(wrong_prefix[kind][0]):
                 self.add_error("cbs_code", wrong_prefix[kind][1])
         return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        formfield_callback = formfield_https
+        fields = [
+            "organisation",
+            "name",
+            "function",
+            "email",
+            "phone",
+            "themes",
+            "topics",
+            "visibility",
+            "is_general",
+        ]
+        widgets = {"themes": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.active()
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["phone"].split())
+        digits = phone.replace(" ", "").replace("-", "")
+        if phone and not re.fullmatch(r"\+?\d{6,15}", digits):
+            raise forms.ValidationError(
+                _("Enter a telephone number with digits only, for example 030 258 9111.")
+            )
+        return phone
+
+    def clean_topics(self) -> str:
+        topics = [t.strip() for t in self.cleaned_data["topics"].split(",")]
+        return ", ".join(t for t in topics if t)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            raise forms.ValidationError(
+                _(
+                    "Enter an e-mail address or a telephone number, "
+                    "so people can reach this contact."
+                )
+            )
+        return cleaned
+
+
+class AccountHolderForm(forms.ModelForm):
+    class Meta:
+        model = AccountHolder
+        fields = ["user", "organisation", "scope", "theme", "is_primary", "starts_on", "ends_on"]
+        widgets = {
+            "scope": forms.RadioSelect,
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from portal.models import User
+        from portal.roles import Role
+
+        province_roles = [Role.STAFF.value, Role.ACCOUNT_HOLDER.value, Role.BEHEERDER.value]
+        self.fields["user"].queryset = (
+            User.objects.filter(groups__name__in=province_roles, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["organisation"].queryset = Organisation.objects.active()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        scope, theme = cleaned.get("scope"), cleaned.get("theme")
+        if scope == AccountHolder.Scope.THEME and not theme:
+            self.add_error("theme", _("Choose the theme of this thematic assignment."))
+        if scope == AccountHolder.Scope.AREA and theme:
+            self.add_error("theme", _("An area assignment has no theme; leave it empty."))
+        return cleaned
+
+
+class WhomToCallForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.active().exclude(kind=Organisation.Kind.PROVINCIE),
+        empty_label=_("Choose an organisation"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        required=False,
+        empty_label=_("All themes"),
+        help_text=_("Optional: the subject you want to discuss."),
+    )

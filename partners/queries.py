@@ -51,7 +51,9 @@ def whom_to_call(organisation: Organisation, theme: Theme | None, *, user: objec
     answer.area_account_holders = [a for a in assignments if a.scope == AccountHolder.Scope.AREA]
     if theme is not None:
         answer.theme_account_holders = [
-            a for a in assignments if a.scope == AccountHolder.Scope.THEME and a.theme_id == theme.pk
+            a
+            for a in assignments
+            if a.scope == AccountHolder.Scope.THEME and a.theme_id == theme.pk
         ]
     the_province = province()
     if the_province is not None:

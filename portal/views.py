@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from django_htmx.http import HttpResponseClientRefresh
 
+from partners import queries
 from partners.models import Organisation
 from portal import roles
 
@@ -18,8 +19,11 @@ from portal import roles
 def home(request: HttpRequest) -> HttpResponse:
     role = roles.primary_role(request.user)
     context: dict = {"role": role}
-    if role is roles.Role.PARTNER:
+    if role is roles.Role.PARTNER and request.user.organisation is not None:
         context["own_organisation"] = request.user.organisation
+        context["answer"] = queries.whom_to_call(request.user.organisation, None, user=request.user)
+    if roles.Role.ACCOUNT_HOLDER in roles.roles_of(request.user):
+        context["open_follow_ups"] = list(queries.open_follow_ups_for(request.user)[:20])
     if request.user.has_perm("partners.view_organisation"):
         context["organisation_count"] = Organisation.objects.active().count()
     return render(request, "portal/home.html", context)

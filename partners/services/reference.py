@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from partners.models import Organisation, Region
+from partners.models import Organisation, Region, Theme
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -48,7 +48,12 @@ def load_reference_organisations(*, data_dir: Path = DATA_DIR) -> LoadReport:
     with (data_dir / "regions.csv").open(encoding="utf-8", newline="") as handle:
         region_rows = list(csv.DictReader(handle))
 
+    with (data_dir / "themes.csv").open(encoding="utf-8", newline="") as handle:
+        theme_rows = list(csv.DictReader(handle))
+
     with transaction.atomic():
+        for row in theme_rows:
+            Theme.objects.update_or_create(slug=row["slug"], defaults={"name": row["name"]})
         for row in rows:
             values = {
                 "name": row["name"],

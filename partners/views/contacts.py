@@ -1,19 +1,87 @@
-"""Placeholder: being built (issue #3)."""
+"""Contacts: people at partner organisations and the province's own contact points."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from partners.filters import ContactFilter
+from partners.forms import ContactForm
+from partners.history import history_entries
+from partners.models import Contact, Theme
 
 
-def contact_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+@require_GET
+@login_required
+@permission_required("partners.view_contact", raise_exception=True)
+@vary_on_headers("HX-Request")
+def contact_list(request: HttpRequest) -> HttpResponse:
+    contacts = (
+        Contact.objects.visible_to(request.user)
+        .active()
+        .select_related("organisation")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+    )
+    found = ContactFilter(request.GET, queryset=contacts)
+    page = Paginator(found.qs, per_page=settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "partners/contact_list.html" + ("#results" if request.htmx else "")
+    status = 200 if found.is_valid() else 400
+    return render(request, template, {"filter": found, "page": page}, status=status)
 
 
-def contact_create(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+@require_GET
+@login_required
+@permission_required("partners.view_contact", raise_exception=True)
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        Contact.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
+    context = {"contact": contact, "breadcrumb_trail": _trail()}
+    if request.user.has_perm("partners.change_contact"):
+        # The audit trail is for province staff; partners see only the card.
+        context["history"] = history_entries(contact.history.all())
+    return render(request, "partners/contact_detail.html", context)
 
 
-def contact_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("partners.add_contact", raise_exception=True)
+def contact_create(request: HttpRequest) -> HttpResponse:
+    initial = {"organisation": request.GET.get("organisation")}
+    form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, _("%(name)s has been added.") % {"name": contact})
+        return redirect(contact)
+    return render(
+        request, "partners/contact_form.html", {"form": form, "breadcrumb_trail": _trail()}
+    )
 
 
-def contact_edit(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("partners.change_contact", raise_exception=True)
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.active(), pk=pk)
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes to %(name)s have been saved.") % {"name": contact})
+        return redirect(contact)
+    trail = [*_trail(), (contact.get_absolute_url(), contact.name)]
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "contact": contact, "breadcrumb_trail": trail},
+    )
+
+
+def _trail() -> list[tuple[str, str]]:
+    return [(reverse("partners:contact_list"), _("Contacts"))]

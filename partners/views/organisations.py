@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from partners.filters import OrganisationFilter
 from partners.forms import OrganisationForm
-from partners.models import Organisation
+from partners.history import history_entries
+from partners.models import Contact, Organisation, Theme
+from portal.roles import is_province_staff
 
 
 @require_GET
@@ -34,11 +37,27 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @permission_required("partners.view_organisation", raise_exception=True)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
-    return render(
-        request,
-        "partners/organisation_detail.html",
-        {"organisation": organisation, "breadcrumb_trail": _trail()},
+    contacts = (
+        Contact.objects.visible_to(request.user)
+        .active()
+        .filter(organisation=organisation)
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
     )
+    context = {
+        "organisation": organisation,
+        "breadcrumb_trail": _trail(),
+        "contacts": list(contacts),
+    }
+    if is_province_staff(request.user):
+        assignments = list(
+            organisation.account_holders.select_related("user", "theme").order_by(
+                "-is_primary", "scope", "-starts_on", "pk"
+            )
+        )
+        context["current_assignments"] = [a for a in assignments if a.is_current]
+        context["past_assignments"] = [a for a in assignments if not a.is_current]
+        context["history"] = history_entries(organisation.history.all())
+    return render(request, "partners/organisation_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

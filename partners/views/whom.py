@@ -1,11 +1,55 @@
-"""Placeholder: being built (issue #3)."""
+"""Whom do I call? The account-holders and contact points for a partner."""
 
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from partners.forms import WhomToCallForm
+from partners.models import Theme
+from partners.queries import partners_of
+from partners.queries import whom_to_call as find_whom_to_call
+from portal.roles import Role, roles_of
 
 
-def whom_to_call(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+@require_GET
+@login_required
+@permission_required("partners.view_organisation", raise_exception=True)
+@vary_on_headers("HX-Request")
+def whom_to_call(request: HttpRequest) -> HttpResponse:
+    """A partner sees their own organisation at once; staff choose one."""
+    own = request.user.organisation if Role.PARTNER in roles_of(request.user) else None
+    form = WhomToCallForm(request.GET or None)
+    answer, status = None, 200
+    if own is not None:
+        # A partner's own organisation is fixed; only the theme is chosen.
+        form.fields.pop("organisation")
+        theme = None
+        if form.is_bound and form.is_valid():
+            theme = form.cleaned_data["theme"]
+        elif form.is_bound:
+            status = 400
+        answer = find_whom_to_call(own, theme, user=request.user)
+    elif form.is_bound:
+        if form.is_valid():
+            answer = find_whom_to_call(
+                form.cleaned_data["organisation"], form.cleaned_data["theme"], user=request.user
+            )
+        else:
+            status = 400
+    context = {"form": form, "answer": answer, "own": own, "themes": Theme.objects.all()}
+    template = "partners/whom_to_call.html" + ("#answer" if request.htmx else "")
+    return render(request, template, context, status=status)
 
 
-def my_partners(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+@require_GET
+@login_required
+def my_partners(request: HttpRequest) -> HttpResponse:
+    """The organisations an account-holder is assigned to, with their other account-holders."""
+    if Role.ACCOUNT_HOLDER not in roles_of(request.user):
+        raise PermissionDenied
+    return render(
+        request, "partners/my_partners.html", {"assignments": list(partners_of(request.user))}
+    )

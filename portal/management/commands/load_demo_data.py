@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partners.services import reference
 from partners.models import Organisation
+from partners.services import demo, reference
 from portal.models import User
 from portal.roles import Role
 
@@ -17,6 +17,14 @@ DEMO_USERS = [
     ("medewerker", "Sam", "Staf (fictief)", Role.STAFF, None),
     ("accounthouder", "Anna", "Account (fictief)", Role.ACCOUNT_HOLDER, None),
     ("partner-woerden", "Piet", "Partner (fictief)", Role.PARTNER, "GM0632"),
+]
+# Colleagues the register assigns as account-holders; they cannot log in.
+DEMO_ACCOUNT_HOLDERS = [
+    ("ah-daan", "Daan", "Dijkstra (fictief)", "Accounthouder regio Amersfoort"),
+    ("ah-fatima", "Fatima", "El Amrani (fictief)", "Accounthouder U16"),
+    ("ah-sanne", "Sanne", "de Wit (fictief)", "Accounthouder energie"),
+    ("ah-koen", "Koen", "Jansen (fictief)", "Accounthouder wonen"),
+    ("ah-lotte", "Lotte", "Visser (fictief)", "Accounthouder klimaat"),
 ]
 
 
@@ -46,6 +54,32 @@ class Command(BaseCommand):
                 user.save()
                 user.groups.set([Group.objects.get(name=role.value)])
                 logins.append((username, password, role.value))
+            holder_group = Group.objects.get(name=Role.ACCOUNT_HOLDER.value)
+            demo_holder = User.objects.get(username="accounthouder")
+            demo_holder.job_title = "Accounthouder Lopikerwaard"
+            demo_holder.phone = "030 000 2000"
+            demo_holder.save(update_fields=["job_title", "phone"])
+            holders = [demo_holder]
+            for index, (username, first, last, title) in enumerate(DEMO_ACCOUNT_HOLDERS):
+                user, _ = User.objects.update_or_create(
+                    username=username,
+                    defaults={
+                        "first_name": first,
+                        "last_name": last,
+                        "job_title": title,
+                        "email": f"{username}@provincie.example",
+                        "phone": f"030 000 20{index + 1:02d}",
+                    },
+                )
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                user.groups.set([holder_group])
+                holders.append(user)
+            counts = demo.load_demo_register(account_holders=holders, recorder=demo_holder)
+        self.stdout.write(
+            "Register: {contacts} contacts, {assignments} account-holder assignments, "
+            "{interactions} contact moments.".format(**counts)
+        )
 
         self.stdout.write("\nDemo logins (printed only here; new passwords on every run):")
         for username, password, role in logins:
