@@ -418,6 +418,10 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()
+
 
 class ExportJob(models.Model):
     """An export file made by a Celery task, with its progress for the page that waits.
