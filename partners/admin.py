@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.db import models
 
-from simple_history.admin import SimpleHistoryAdmin
-
 from partners.models import (
     AccountHolder,
     Contact,
@@ -14,6 +12,9 @@ from partners.models import (
     Region,
     Theme,
 )
+
+# The history of records is shown on the portal's own detail pages; simple-history's
+# admin views are not used because their templates carry inline styles (strict CSP).
 
 # As in the portal's own forms: a URL typed without scheme becomes https://.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -31,7 +32,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "cbs_code", "region", "ended_on"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "cbs_code", "oin"]
@@ -40,7 +41,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "function", "visibility", "anonymised_at"]
     list_filter = ["visibility", "organisation__kind", "themes"]
     search_fields = ["name", "email", "organisation__name"]
@@ -49,7 +50,7 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccountHolder)
-class AccountHolderAdmin(SimpleHistoryAdmin):
+class AccountHolderAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "scope", "theme", "is_primary", "starts_on", "ends_on"]
     list_filter = ["scope", "theme", "is_primary"]
     list_select_related = ["user", "organisation", "theme"]
@@ -62,7 +63,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(SimpleHistoryAdmin):
+class InteractionAdmin(admin.ModelAdmin):
     list_display = ["organisation", "occurred_on", "recorded_by"]
     list_select_related = ["organisation", "recorded_by"]
     inlines = [FollowUpInline]

@@ -141,5 +141,5 @@ class WhomToCallForm(forms.Form):
         queryset=Theme.objects.all(),
         required=False,
         empty_label=_("All themes"),
-        help_text=_("Optional: the subject you want to discuss."),
+        help_text=_("The subject you want to discuss."),
     )

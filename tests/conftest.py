@@ -100,6 +100,32 @@ def outsider_client(outsider: User) -> Client:
     return logged_in(outsider)
 
 
+@pytest.fixture
+def example_objects(administrator: User) -> dict[str, int]:
+    """One object behind every kind of object URL, by URL-name prefix (tests/urlwalk.py)."""
+    from partners.models import ExportJob
+    from tests.factories import (
+        AccountHolderFactory,
+        ContactFactory,
+        FollowUpFactory,
+        InteractionFactory,
+    )
+
+    organisation = OrganisationFactory(name="Utrechtse Heuvelrug", cbs_code="GM1581")
+    contact = ContactFactory(organisation=organisation, visibility="shared")
+    follow_up = FollowUpFactory(interaction=InteractionFactory(organisation=organisation))
+    job = ExportJob.objects.create(
+        requested_by=administrator, dataset="organisations", format="csv"
+    )
+    return {
+        "partners:contact_": contact.pk,
+        "partners:assignment_": AccountHolderFactory(organisation=organisation).pk,
+        "partners:interaction_": follow_up.interaction_id,
+        "partners:follow_up_": follow_up.pk,
+        "partners:export_": job.pk,
+    }
+
+
 # --- Celery -------------------------------------------------------------------------
 
 

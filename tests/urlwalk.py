@@ -17,6 +17,10 @@ from partners.models import Organisation
 # `<int:pk>` in a path() route, `(?P<pk>...)` in a re_path() route.
 ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(?P<name>\w+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+# Unnamed groups, e.g. django-simple-history's admin "^([^/]+)/history/([^/]+)/$".
+UNNAMED_GROUP = re.compile(r"\((?!\?)[^)]*\)")
+# The values unnamed groups take, in order.
+POSITIONAL_PARAMETERS = ("object_id", "version_id")
 
 
 @dataclass(frozen=True)
@@ -42,23 +46,46 @@ class Route:
                 f"URL pattern {self.key!r} takes {missing}: add an example value for "
                 "it to the URL parameter values of the test."
             )
-        if self.name:
-            return reverse(self.name, kwargs={name: values[name] for name in self.kwargs})
+        def resolved(name: str) -> object:
+            # A callable value picks the object for this route, e.g. the pk of a
+            # contact for contact URLs and of an organisation for organisation URLs.
+            value = values[name]
+            return value(self.key) if callable(value) else value
+
+        if self.name and not UNNAMED_GROUP.search(self.route):
+            return reverse(self.name, kwargs={name: resolved(name) for name in self.kwargs})
+        positional = iter(POSITIONAL_PARAMETERS)
 
         def value(match: re.Match[str]) -> str:
-            return str(values[match["name"]])
+            return str(resolved(match["name"]))
 
         # Regex groups first: "(?P<url>.*)" also looks like a path() parameter.
         path = ROUTE_PARAMETER.sub(value, REGEX_GROUP.sub(value, self.route))
+        path = UNNAMED_GROUP.sub(lambda _: str(resolved(next(positional))), path)
         return "/" + path.replace("^", "").replace("$", "")
 
 
-def example_url_values(organisation: Organisation) -> dict[str, object]:
-    """An example value for each URL parameter of the project, by parameter name."""
+def example_url_values(
+    organisation: Organisation, objects: Mapping[str, int] | None = None
+) -> dict[str, object]:
+    """An example value for each URL parameter of the project, by parameter name.
+
+    `objects` maps a URL-name prefix ("partners:contact_") to the pk its URLs take;
+    every other `pk` is the organisation's.
+    """
+    objects = objects or {}
+
+    def pk(route_key: str) -> int:
+        return next(
+            (value for prefix, value in objects.items() if route_key.startswith(prefix)),
+            organisation.pk,
+        )
+
     return {
-        "pk": organisation.pk,
+        "pk": pk,
         # The Django admin's parameters.
         "object_id": organisation.pk,
+        "version_id": 1,  # django-simple-history's admin history pages
         "id": organisation.pk,
         "content_type_id": ContentType.objects.get_for_model(Organisation).pk,
         "app_label": "partners",

@@ -5,7 +5,12 @@ from django.test import Client
 import pytest
 
 from partners.models import Organisation
-from tests.factories import OrganisationFactory
+from tests.factories import (
+    AccountHolderFactory,
+    ContactFactory,
+    OrganisationFactory,
+    ThemeFactory,
+)
 
 
 def test_it_shows_the_identifiers_and_region(staff_client: Client, db: None) -> None:
@@ -54,9 +59,17 @@ def test_query_count_is_constant(
     staff_client: Client, db: None, count: int, django_assert_max_num_queries
 ) -> None:
     organisations = OrganisationFactory.create_batch(count)
-    # session, user, user and group permissions, role groups, the organisation.
-    with django_assert_max_num_queries(6):
-        response = staff_client.get(organisations[-1].get_absolute_url())
+    organisation = organisations[-1]
+    theme = ThemeFactory()
+    for n in range(min(count, 40)):
+        ContactFactory(organisation=organisation, themes=[theme])
+        AccountHolderFactory(organisation=organisation, starts_on=datetime.date(2020, 1, 1 + n % 28))
+        organisation.website = f"https://example.org/{n}"
+        organisation.save()
+    # session, user, user and group permissions, organisation, role groups, contacts,
+    # their themes, assignments with users, history with users.
+    with django_assert_max_num_queries(10):
+        response = staff_client.get(organisation.get_absolute_url())
     assert response.status_code == 200
 
 

@@ -30,7 +30,7 @@ def test_loading_twice_changes_nothing(db: None) -> None:
 
 
 def test_it_reports_region_rows_it_cannot_match(db: None, tmp_path: Path) -> None:
-    for name in ["utrecht_gemeenten_2025.geojson", "organisations.csv"]:
+    for name in ["utrecht_gemeenten_2025.geojson", "organisations.csv", "themes.csv"]:
         shutil.copy(services.DATA_DIR / name, tmp_path / name)
     with (tmp_path / "regions.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)

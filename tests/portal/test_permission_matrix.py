@@ -37,6 +37,7 @@ Outcome = int | Redirect
 
 LOGIN = Redirect("login")
 HOME = Redirect("home")
+INTERACTION = Redirect("partners:interaction_detail")
 
 # Data for every POST: a bound but invalid form. An empty POST would leave the
 # `Form(request.POST or None)` views with an unbound form, which proves nothing.
@@ -94,6 +95,65 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
         "GET":  (LOGIN,     403,       403,       403,       403,       200),
         "POST": (LOGIN,     403,       403,       403,       403,       200),
     },
+    # Partners see shared contacts only (the example contact is shared).
+    "partners:contact_list": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:contact_detail": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:contact_create": {
+        "GET":  (LOGIN,     403,       403,       403,       200,       200),
+        "POST": (LOGIN,     403,       403,       403,       200,       200),
+    },
+    "partners:contact_edit": {
+        "GET":  (LOGIN,     403,       403,       403,       200,       200),
+        "POST": (LOGIN,     403,       403,       403,       200,       200),
+    },
+    "partners:assignment_create": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "partners:assignment_edit": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "partners:whom_to_call": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # Only holders of assignments have partners of their own.
+    "partners:my_partners": {
+        "GET":  (LOGIN,     403,       403,       403,       200,       403),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:search": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # Partners never see the interaction log.
+    "partners:interaction_list": {
+        "GET":  (LOGIN,     403,       403,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:interaction_create": {
+        "GET":  (LOGIN,     403,       403,       403,       200,       200),
+        "POST": (LOGIN,     403,       403,       403,       200,       200),
+    },
+    "partners:interaction_detail": {
+        "GET":  (LOGIN,     403,       403,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:interaction_edit": {
+        "GET":  (LOGIN,     403,       403,       403,       200,       200),
+        "POST": (LOGIN,     403,       403,       403,       200,       200),
+    },
+    "partners:follow_up_done": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       INTERACTION, INTERACTION),
+    },
 }
 # fmt: on
 
@@ -128,12 +188,12 @@ def clients(
 
 
 @pytest.fixture
-def url_values(partner_user: User) -> dict[str, object]:
+def url_values(partner_user: User, example_objects: dict[str, int]) -> dict[str, object]:
     # Not the partner's own organisation: the matrix pins that a partner may open the
     # page of any organisation in the register, not only their own.
     someone_elses = OrganisationFactory(name="Zeist", cbs_code="GM0355")
     assert partner_user.organisation != someone_elses
-    return example_url_values(someone_elses)
+    return example_url_values(someone_elses, example_objects)
 
 
 def outcome(response) -> Outcome:

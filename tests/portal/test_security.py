@@ -29,8 +29,8 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def url_values(organisation: Organisation) -> dict[str, object]:
-    return example_url_values(organisation)
+def url_values(organisation: Organisation, example_objects: dict[str, int]) -> dict[str, object]:
+    return example_url_values(organisation, example_objects)
 
 
 def portal_routes() -> list[Route]:
