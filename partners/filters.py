@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 import django_filters
 
 from partners.models import Contact, Organisation, Region, Theme
-from partners.search import search_contacts, search_organisations
+from partners.search import search_contacts
 from portal.filters import SortFilter
 
 

@@ -235,6 +235,17 @@ class Contact(models.Model):
                 condition=models.Q(visibility__in=["internal", "shared"]),
                 name="contact_visibility_valid",
             ),
+            # An e-mail address identifies a person within an organisation: imports
+            # match on it, so two parallel imports cannot create the same person twice.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=~models.Q(email="") & models.Q(anonymised_at__isnull=True),
+                name="contact_email_unique_per_organisation",
+                violation_error_message=_(
+                    "This organisation already has a contact with this e-mail address."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "name"])]
         permissions = [
@@ -334,7 +345,9 @@ class AccountHolder(models.Model):
                 fields=["organisation"],
                 condition=models.Q(is_primary=True, ends_on__isnull=True),
                 name="account_holder_one_open_primary",
-                violation_error_message=_("This organisation already has a primary account-holder."),
+                violation_error_message=_(
+                    "This organisation already has a primary account-holder."
+                ),
             ),
         ]
 

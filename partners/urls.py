@@ -29,9 +29,7 @@ urlpatterns = [
     path("contacten/<int:pk>/bewerken/", contacts.contact_edit, name="contact_edit"),
     # Account-holders and "whom do I call?"
     path("accounthouders/nieuw/", assignments.assignment_create, name="assignment_create"),
-    path(
-        "accounthouders/<int:pk>/bewerken/", assignments.assignment_edit, name="assignment_edit"
-    ),
+    path("accounthouders/<int:pk>/bewerken/", assignments.assignment_edit, name="assignment_edit"),
     path("wie-bel-ik/", whom.whom_to_call, name="whom_to_call"),
     path("mijn-partners/", whom.my_partners, name="my_partners"),
     # Search
@@ -39,17 +37,13 @@ urlpatterns = [
     # Contact moments
     path("contactmomenten/", interactions.interaction_list, name="interaction_list"),
     path("contactmomenten/nieuw/", interactions.interaction_create, name="interaction_create"),
-    path(
-        "contactmomenten/<int:pk>/", interactions.interaction_detail, name="interaction_detail"
-    ),
+    path("contactmomenten/<int:pk>/", interactions.interaction_detail, name="interaction_detail"),
     path(
         "contactmomenten/<int:pk>/bewerken/",
         interactions.interaction_edit,
         name="interaction_edit",
     ),
-    path(
-        "vervolgacties/<int:pk>/afgerond/", interactions.follow_up_done, name="follow_up_done"
-    ),
+    path("vervolgacties/<int:pk>/afgerond/", interactions.follow_up_done, name="follow_up_done"),
     # Exports, imports and personal data
     path("exports/", exchange.export_create, name="export_create"),
     path("exports/<int:pk>/", exchange.export_status, name="export_status"),
@@ -65,8 +59,6 @@ urlpatterns = [
         exchange.contact_subject_export,
         name="contact_subject_export",
     ),
-    path(
-        "contacten/<int:pk>/anonimiseren/", exchange.contact_erase, name="contact_erase"
-    ),
+    path("contacten/<int:pk>/anonimiseren/", exchange.contact_erase, name="contact_erase"),
     path("persoonsgegevens/logboek/", exchange.personal_data_log, name="personal_data_log"),
 ]

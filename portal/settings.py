@@ -149,7 +149,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Export files hold personal data in the database: hourly, drop those over a day old.
+    "purge-export-jobs": {"task": "partners.tasks.purge_export_jobs", "schedule": 60 * 60},
+}
 
 # --- Authentication ---------------------------------------------------------------
 LOGIN_URL = "login"

@@ -46,6 +46,7 @@ class Route:
                 f"URL pattern {self.key!r} takes {missing}: add an example value for "
                 "it to the URL parameter values of the test."
             )
+
         def resolved(name: str) -> object:
             # A callable value picks the object for this route, e.g. the pk of a
             # contact for contact URLs and of an organisation for organisation URLs.

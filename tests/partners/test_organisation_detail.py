@@ -63,7 +63,9 @@ def test_query_count_is_constant(
     theme = ThemeFactory()
     for n in range(min(count, 40)):
         ContactFactory(organisation=organisation, themes=[theme])
-        AccountHolderFactory(organisation=organisation, starts_on=datetime.date(2020, 1, 1 + n % 28))
+        AccountHolderFactory(
+            organisation=organisation, starts_on=datetime.date(2020, 1, 1 + n % 28)
+        )
         organisation.website = f"https://example.org/{n}"
         organisation.save()
     # session, user, user and group permissions, organisation, role groups, contacts,

@@ -3,8 +3,8 @@ import json
 import shutil
 from pathlib import Path
 
-from partners.services import reference as services
 from partners.models import Organisation, Region
+from partners.services import reference as services
 
 
 def test_it_loads_the_26_municipalities_with_their_real_cbs_codes(db: None) -> None:

@@ -38,6 +38,7 @@ Outcome = int | Redirect
 LOGIN = Redirect("login")
 HOME = Redirect("home")
 INTERACTION = Redirect("partners:interaction_detail")
+EXPORT_STATUS = Redirect("partners:export_status")
 
 # Data for every POST: a bound but invalid form. An empty POST would leave the
 # `Form(request.POST or None)` views with an unbound form, which proves nothing.
@@ -153,6 +154,42 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
     "partners:follow_up_done": {
         "GET":  (405,       405,       405,       405,       405,       405),
         "POST": (LOGIN,     403,       403,       403,       INTERACTION, INTERACTION),
+    },
+    "partners:export_create": {
+        "GET":  (LOGIN,     403,       403,       200,       200,       200),
+        "POST": (LOGIN,     403,       403,       200,       200,       200),
+    },
+    # The example export was requested by the beheerder: nobody else may see it.
+    "partners:export_status": {
+        "GET":  (LOGIN,     403,       403,       404,       404,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # Not finished yet: the requester is sent to the progress page.
+    "partners:export_download": {
+        "GET":  (LOGIN,     403,       403,       404,       404,       EXPORT_STATUS),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # A POST without a file is a bad request (400) with the reason on the page.
+    "partners:contact_import": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       400),
+    },
+    "partners:contact_personal_data": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "partners:contact_subject_export": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    # Without the confirmation the erase form comes back with its error.
+    "partners:contact_erase": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "partners:personal_data_log": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
     },
 }
 # fmt: on
