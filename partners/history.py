@@ -1,9 +1,11 @@
 """The audit trail of register records, as shown on detail pages (django-simple-history)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -18,9 +20,15 @@ class HistoryEntry:
 
 
 def history_entries(records: QuerySet, *, limit: int = 50) -> list[HistoryEntry]:
-    """Newest first: who changed what, and when. Two queries for any number of records."""
+    """Newest first: who changed what, and when.
+
+    A fixed number of queries: the records with their users, then one query per kind
+    of related object named in the changes (regions, themes, ...). Saves that changed
+    nothing are left out.
+    """
     records = list(records.select_related("history_user").order_by("-history_date")[: limit + 1])
-    entries = []
+    raw: list[tuple[object, list[tuple[object, object, object]]]] = []
+    wanted: dict[type[Model], set[object]] = defaultdict(set)
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
@@ -30,32 +38,45 @@ def history_entries(records: QuerySet, *, limit: int = 50) -> list[HistoryEntry]
             for change in delta.changes:
                 field = model._meta.get_field(change.field)
                 if field.many_to_many:
-                    old, new = _names(field, change.old), _names(field, change.new)
+                    key = field.m2m_reverse_field_name()
+                    old = [row[key] for row in change.old or []]
+                    new = [row[key] for row in change.new or []]
+                    wanted[field.related_model].update(old + new)
+                elif field.is_relation:
+                    old, new = change.old, change.new
+                    wanted[field.related_model].update(v for v in (old, new) if v is not None)
                 else:
-                    old, new = _display(change.old), _display(change.new)
-                changes.append((str(field.verbose_name), old, new))
+                    old, new = change.old, change.new
+                changes.append((field, old, new))
+            if not changes:
+                continue
+        raw.append((record, changes))
+
+    names = {
+        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+
+    def display(field: object, value: object) -> str:
+        if field.many_to_many:
+            shown = sorted(names[field.related_model].get(pk, str(pk)) for pk in value)
+            return ", ".join(shown) or "–"
+        if field.is_relation and value is not None:
+            return names[field.related_model].get(value, str(value))
+        return "–" if value in (None, "") else str(value)
+
+    entries = []
+    for record, changes in raw:
         user = record.history_user
         entries.append(
             HistoryEntry(
                 when=record.history_date,
                 who=(user.get_full_name() or user.username) if user else str(_("System")),
                 action=str(ACTIONS.get(record.history_type, record.history_type)),
-                changes=changes,
+                changes=[
+                    (capfirst(str(field.verbose_name)), display(field, old), display(field, new))
+                    for field, old, new in changes
+                ],
             )
         )
     return entries
-
-
-def _display(value: object) -> str:
-    return "–" if value in (None, "") else str(value)
-
-
-def _names(field: object, rows: list[dict]) -> str:
-    """Many-to-many values arrive as through-table rows: show the related objects' names.
-
-    Related rows are few (themes, participants), so one lookup per changed field is fine.
-    """
-    key = field.m2m_reverse_field_name()
-    ids = [row[key] for row in rows]
-    names = sorted(str(obj) for obj in field.related_model.objects.filter(pk__in=ids))
-    return ", ".join(names) or "–"

@@ -29,6 +29,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = selected
 
 
+def restore_role_groups() -> None:
+    """Recreate the role groups that migration portal/0002 creates.
+
+    A transactional test (live server, Celery worker) empties the database when it
+    ends, groups included; flush's post_migrate brings back permissions but not the
+    groups of a data migration. Serialized rollback cannot restore them either
+    (content types come back with new keys), so they are made again from roles.py.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from portal.roles import ROLE_PERMISSIONS
+
+    for role, permissions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in (dotted.split(".") for dotted in permissions)
+            ]
+        )
+
+
+@pytest.fixture(autouse=True)
+def role_groups_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_role_groups()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """PBKDF2 is slow by design; tests create many users."""

@@ -17,14 +17,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 
 from portal.models import User
-from portal.roles import ROLE_PERMISSIONS
 
 # Playwright's sync API runs an event loop in this thread, so Django refuses database
 # access from the test body without this (ECOSYSTEM.md, trap 3).
@@ -112,24 +109,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 # --- Database -----------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db: None) -> None:
-    """The role groups that migration portal/0002 creates.
-
-    The live server needs a transactional database, which is emptied after each such
-    test (these and others, e.g. the Celery worker's), groups included. Django's
-    serialized rollback cannot restore them after another test's flush (content types
-    are recreated with new keys), so the groups are made again from portal.roles.
-    """
-    for role, permissions in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        for dotted in permissions:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
 
 
 # --- Watching for console errors and CSP violations ---------------------------------------

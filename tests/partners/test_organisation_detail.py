@@ -83,3 +83,20 @@ def test_partners_see_other_organisations_too(partner_client: Client, db: None) 
 
 def test_outsiders_get_403(outsider_client: Client, db: None) -> None:
     assert outsider_client.get(OrganisationFactory().get_absolute_url()).status_code == 403
+
+
+def test_the_history_names_related_objects_and_skips_empty_saves(
+    admin_client_portal: Client, db: None
+) -> None:
+    from tests.factories import RegionFactory
+
+    organisation = OrganisationFactory(name="Bunnik", region=None)
+    organisation.save()  # a save without changes is not worth a line
+    organisation.region = RegionFactory(name="U16")
+    organisation.save()
+    response = admin_client_portal.get(
+        organisation.get_absolute_url(), headers={"Accept-Language": "en"}
+    )
+    entries = response.context["history"]
+    assert [e.action for e in entries] == ["Changed", "Created"]
+    assert entries[0].changes == [("Region", "–", "U16")]

@@ -20,11 +20,11 @@ DEMO_USERS = [
 ]
 # Colleagues the register assigns as account-holders; they cannot log in.
 DEMO_ACCOUNT_HOLDERS = [
-    ("ah-daan", "Daan", "Dijkstra (fictief)", "Accounthouder regio Amersfoort"),
-    ("ah-fatima", "Fatima", "El Amrani (fictief)", "Accounthouder U16"),
-    ("ah-sanne", "Sanne", "de Wit (fictief)", "Accounthouder energie"),
-    ("ah-koen", "Koen", "Jansen (fictief)", "Accounthouder wonen"),
-    ("ah-lotte", "Lotte", "Visser (fictief)", "Accounthouder klimaat"),
+    ("ah-daan", "Daan", "Dijkstra (fictief)", "Accounthouder"),
+    ("ah-fatima", "Fatima", "El Amrani (fictief)", "Accounthouder"),
+    ("ah-sanne", "Sanne", "de Wit (fictief)", "Accounthouder"),
+    ("ah-koen", "Koen", "Jansen (fictief)", "Accounthouder"),
+    ("ah-lotte", "Lotte", "Visser (fictief)", "Accounthouder"),
 ]
 
 
