@@ -118,7 +118,7 @@ def test_importing_the_same_file_again_changes_nothing(
     assert contacts() == before
     assert Contact.history.count() == history, "no change, so no new versions"
     assert PersonalDataLog.objects.count() == 2
-    assert "0 created, 0 updated, 3 unchanged" in PersonalDataLog.objects.first().description
+    assert "0 nieuw, 0 bijgewerkt, 3 ongewijzigd" in PersonalDataLog.objects.first().description
 
 
 def test_a_row_updates_the_contact_with_the_same_organisation_and_email(
@@ -185,7 +185,7 @@ def test_a_contacts_export_can_be_imported_again(
         response = upload(admin_client_portal, SimpleUploadedFile(job.filename, bytes(job.content)))
         assert response.status_code == 302, response.context and response.context["form"].errors
         assert contacts() == before
-        assert "0 created, 0 updated, 2 unchanged" in PersonalDataLog.objects.first().description
+        assert "0 nieuw, 0 bijgewerkt, 2 ongewijzigd" in PersonalDataLog.objects.first().description
 
 
 @pytest.mark.parametrize(
