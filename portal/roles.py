@@ -64,6 +64,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "partners.change_accountholder",
             "partners.import_contacts",
             "partners.erase_contact",
+            "thermometer.view_round",
+            "thermometer.add_round",
+            "thermometer.change_round",
+            "thermometer.view_invitation",
+            "thermometer.add_invitation",
+            "thermometer.change_invitation",
         }
     ),
 }

@@ -50,6 +50,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "portal",
     "partners",
+    "thermometer",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -271,6 +272,12 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_URL = os.environ.get("ADMIN_URL", "django-admin/")
 
 # --- Domain settings ---------------------------------------------------------------------
+# Thermometer results are shown only for groups of at least this many respondents;
+# open answers need a larger group, since their wording can give people away.
+THERMOMETER_MIN_GROUP_SIZE = envint("THERMOMETER_MIN_GROUP_SIZE", 5)
+THERMOMETER_MIN_GROUP_SIZE_OPEN = envint("THERMOMETER_MIN_GROUP_SIZE_OPEN", 10)
+# Days after a round closes that personal invitation data (who, e-mail, token) is kept.
+THERMOMETER_RETENTION_DAYS = envint("THERMOMETER_RETENTION_DAYS", 90)
 # Where the accessibility statement tells visitors to report a problem.
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "toegankelijkheid@samenwerkingsportaal.invalid"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", set_language, name="set_language"),
     path("", include("partners.urls")),
+    path("", include("thermometer.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

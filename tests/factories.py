@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 import factory
 from factory.django import DjangoModelFactory
@@ -110,3 +111,42 @@ class FollowUpFactory(DjangoModelFactory):
     description = "Planning sturen"
     owner = factory.SelfAttribute("interaction.recorded_by")
     due_on = datetime.date(2026, 12, 1)
+
+
+class RoundFactory(DjangoModelFactory):
+    class Meta:
+        model = "thermometer.Round"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Ronde 2026-{n}")
+    status = "open"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))
+    external_questionnaire = factory.LazyFunction(lambda: _questionnaire("external"))
+    internal_questionnaire = factory.LazyFunction(lambda: _questionnaire("internal"))
+    created_by = factory.SubFactory(UserFactory, role=Role.BEHEERDER)
+
+    @factory.post_generation
+    def organisations(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.organisations.set(extracted)
+
+
+def _questionnaire(variant: str):
+    from thermometer.models import Questionnaire
+
+    return Questionnaire.objects.get(variant=variant, version=1)
+
+
+class InvitationFactory(DjangoModelFactory):
+    """An invitation for a partner contact; pass token_hash from services for a real one."""
+
+    class Meta:
+        model = "thermometer.Invitation"
+
+    round = factory.SubFactory(RoundFactory)
+    contact = factory.SubFactory(ContactFactory)
+    organisation = factory.SelfAttribute("contact.organisation")
+    respondent_group = "gemeente"
+    email = factory.SelfAttribute("contact.email")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
