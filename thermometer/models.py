@@ -263,7 +263,10 @@ class Invitation(models.Model):
         _("respondent group"), max_length=20, choices=RespondentGroup.choices
     )
     email = models.EmailField(_("e-mail address"), blank=True)
-    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, null=True)
+    # NULL once purged: unique allows many NULLs, not many empty strings.
+    token_hash = models.CharField(  # noqa: DJ001
+        _("token hash"), max_length=64, unique=True, null=True
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
