@@ -11,6 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -153,6 +154,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Export files hold personal data in the database: hourly, drop those over a day old.
     "purge-export-jobs": {"task": "partners.tasks.purge_export_jobs", "schedule": 60 * 60},
+    # Reminder moments are days apart; a daily run sends each on its day (at most one
+    # per invitation per run), in the morning when people read their mail.
+    "thermometer-send-due-reminders": {
+        "task": "thermometer.tasks.send_due_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    # Personal invitation data is kept THERMOMETER_RETENTION_DAYS after a round closes.
+    "thermometer-purge-invitation-data": {
+        "task": "thermometer.tasks.purge_invitation_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------
