@@ -1,10 +1,11 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import AccountHolder, Contact, Organisation, Theme
-from portal.forms import formfield_https
+from portal.forms import BoundedModelMultipleChoiceField, formfield_https
 
 
 class OrganisationForm(forms.ModelForm):
@@ -63,7 +64,22 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.active()
+        # An ended organisation stays choosable for the contacts it already has.
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=Organisation.objects.active()) | Q(pk=self.instance.organisation_id)
+        )
+        self.fields["themes"] = BoundedModelMultipleChoiceField(
+            queryset=Theme.objects.all(),
+            required=False,
+            label=self.fields["themes"].label,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The unique e-mail constraint's condition reads anonymised_at, which is not a
+        # form field; without it Django would skip the check and the database would
+        # answer with an IntegrityError instead of a message next to the field.
+        return super()._get_validation_exclusions() - {"anonymised_at"}
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -112,13 +128,19 @@ class AccountHolderForm(forms.ModelForm):
         from portal.roles import Role
 
         province_roles = [Role.STAFF.value, Role.ACCOUNT_HOLDER.value, Role.BEHEERDER.value]
+        # The current values stay choosable, so a departed colleague's assignment or
+        # one of an ended organisation can still be ended.
         self.fields["user"].queryset = (
-            User.objects.filter(groups__name__in=province_roles, is_active=True)
+            User.objects.filter(
+                Q(groups__name__in=province_roles, is_active=True) | Q(pk=self.instance.user_id)
+            )
             .distinct()
             .order_by("last_name", "first_name")
         )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["organisation"].queryset = Organisation.objects.active()
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(pk__in=Organisation.objects.active()) | Q(pk=self.instance.organisation_id)
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

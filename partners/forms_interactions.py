@@ -1,5 +1,6 @@
 """Forms of the contact-moment log: the moment, its follow-ups and the list filter."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -7,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 import django_filters
@@ -24,11 +26,12 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def province_staff(*, also: int | None = None) -> QuerySet[User]:
-    """Users who may own a follow-up; `also` keeps a current owner who has since left."""
+def province_staff(*, also: int | Iterable[int] | None = None) -> QuerySet[User]:
+    """Users who may own a follow-up; `also` keeps current owners who have since left."""
     in_role = Q(is_active=True, groups__name__in=[role.value for role in PROVINCE_ROLES])
+    keep = [also] if isinstance(also, int) else [pk for pk in also or [] if pk]
     return (
-        User.objects.filter((in_role | Q(pk=also)) if also else in_role)
+        User.objects.filter((in_role | Q(pk__in=keep)) if keep else in_role)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -159,6 +162,18 @@ class FollowUpForm(forms.ModelForm):
 
 
 class BaseFollowUpFormSet(forms.BaseInlineFormSet):
+    @cached_property
+    def forms(self) -> list[forms.Form]:
+        """The rows, sharing one list of possible owners (one query, not one per row)."""
+        rows = super().forms
+        owners = list(province_staff(also=[f.instance.owner_id for f in rows if f.instance.pk]))
+        for form in rows:
+            field = form.fields["owner"]
+            field.choices = [("", field.empty_label)] + [
+                (user.pk, field.label_from_instance(user)) for user in owners
+            ]
+        return rows
+
     def inputs(self) -> list[FollowUpInput]:
         """The new and changed follow-ups; the empty extra rows are left out."""
         return [

@@ -26,23 +26,45 @@ def history_entries(records: QuerySet, *, limit: int = 50) -> list[HistoryEntry]
     of related object named in the changes (regions, themes, ...). Saves that changed
     nothing are left out.
     """
-    records = list(records.select_related("history_user").order_by("-history_date")[: limit + 1])
+    model = records.model.instance_type
+    # Tracked many-to-many fields keep their rows in a "historical<model>_<field>" table.
+    through_rows = {
+        rel.related_model.__name__.lower(): rel.get_accessor_name()
+        for rel in records.model._meta.related_objects
+    }
+    tracked_m2m = {
+        f: through_rows[f"historical{model._meta.model_name}_{f.name}"]
+        for f in model._meta.many_to_many
+        if f"historical{model._meta.model_name}_{f.name}" in through_rows
+    }
+    records = list(
+        records.select_related("history_user")
+        .prefetch_related(*tracked_m2m.values())
+        .order_by("-history_date")[: limit + 1]
+    )
     raw: list[tuple[object, list[tuple[object, object, object]]]] = []
     wanted: dict[type[Model], set[object]] = defaultdict(set)
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
-            model = record.instance_type
+            # Many-to-many values come from the prefetch, not from diff_against,
+            # which would query both records' rows for every pair.
+            delta = record.diff_against(
+                previous,
+                excluded_fields=[f.name for f in tracked_m2m],
+                foreign_keys_are_objs=False,
+            )
+            for field, accessor in tracked_m2m.items():
+                key = field.m2m_reverse_field_name() + "_id"
+                old = sorted(getattr(row, key) for row in getattr(previous, accessor).all())
+                new = sorted(getattr(row, key) for row in getattr(record, accessor).all())
+                if old != new:
+                    wanted[field.related_model].update(old + new)
+                    changes.append((field, old, new))
             for change in delta.changes:
                 field = model._meta.get_field(change.field)
-                if field.many_to_many:
-                    key = field.m2m_reverse_field_name()
-                    old = [row[key] for row in change.old or []]
-                    new = [row[key] for row in change.new or []]
-                    wanted[field.related_model].update(old + new)
-                elif field.is_relation:
+                if field.is_relation:
                     old, new = change.old, change.new
                     wanted[field.related_model].update(v for v in (old, new) if v is not None)
                 else:

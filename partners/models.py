@@ -349,6 +349,22 @@ class AccountHolder(models.Model):
                     "This organisation already has a primary account-holder."
                 ),
             ),
+            # The same person twice in the same open role would be listed twice in
+            # "whom do I call?" (a double-clicked form, for instance).
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(scope="area", ends_on__isnull=True),
+                name="account_holder_open_area_unique",
+                violation_error_message=_("This person is already the area account-holder."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "theme"],
+                condition=models.Q(scope="theme", ends_on__isnull=True),
+                name="account_holder_open_theme_unique",
+                violation_error_message=_(
+                    "This person is already the account-holder for this theme."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,7 @@ def whom_to_call(organisation: Organisation, theme: Theme | None, *, user: objec
     today = timezone.localdate()
     assignments = list(
         AccountHolder.objects.current(today)
-        .filter(organisation=organisation)
+        .filter(organisation=organisation, user__is_active=True)
         .select_related("user", "theme")
         .order_by("-is_primary", "user__last_name", "pk")
     )

@@ -66,3 +66,21 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Rejects ids beyond a 64-bit integer before they reach the database.
+
+    SQLite raises OverflowError (a 500) on such a value; PostgreSQL answers with an
+    error the form turns into a message. Both now get the message.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if str(item).strip().lstrip("-").isdigit() and abs(int(item)) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)

@@ -155,8 +155,17 @@ def start_export(
         job = ExportJob.objects.create(
             requested_by=requested_by, dataset=dataset, format=file_format, filters=filters
         )
-        transaction.on_commit(partial(tasks.run_export.delay, job.pk))
+        transaction.on_commit(partial(_enqueue_export, job))
     return job
+
+
+def _enqueue_export(job: ExportJob) -> None:
+    """Enqueue the export; if the broker cannot be reached, fail the job visibly
+    instead of leaving its status page waiting for ever."""
+    try:
+        tasks.run_export.delay(job.pk)
+    except Exception as error:  # kombu raises OperationalError and friends
+        fail_export(job, error=f"Could not enqueue the export: {error}")
 
 
 def _export_rows(job: ExportJob) -> tuple[list[int], QuerySet, tuple[Column, ...]]:
@@ -218,7 +227,12 @@ def run_export(job: ExportJob, *, batch_size: int = EXPORT_BATCH_SIZE) -> None:
             "number": job.pk,
             "format": job.get_format_display(),
         }
-        filters = describe_filters(dataset=job.dataset, filters=job.filters)
+        # A search term may be a person's name: the log, kept for accountability
+        # after an erasure too, records only that a search was used.
+        named = {key: value for key, value in job.filters.items() if key != "q"}
+        filters = describe_filters(dataset=job.dataset, filters=named)
+        if job.filters.get("q"):
+            filters.append((str(_("Search")), str(_("(search term not logged)"))))
         if filters:
             description += "; " + ", ".join(f"{label}: {value}" for label, value in filters)
     with transaction.atomic():
@@ -490,12 +504,21 @@ def _cell_text(value: object) -> str:
 
 
 def _limited(rows: Iterable[list[str]]) -> list[list[str]]:
-    """The rows, or ImportFileError as soon as there are too many (blank rows are free)."""
-    read, filled = [], 0
-    for row in rows:
-        read.append(row)
-        filled += any(cell.strip() for cell in row)
-        if filled > IMPORT_MAX_ROWS + 1:  # the header is not a contact
+    """The rows, or ImportFileError as soon as there are too many.
+
+    Blank rows are kept as empty lists (so row numbers in reports stay right) and
+    count too, up to ten times the limit: a small file of millions of empty rows
+    must not cost memory or minutes.
+    """
+    read: list[list[str]] = []
+    filled = 0
+    for seen, row in enumerate(rows, start=1):
+        if any(cell.strip() for cell in row):
+            read.append(row)
+            filled += 1
+        else:
+            read.append([])
+        if filled > IMPORT_MAX_ROWS + 1 or seen > 10 * IMPORT_MAX_ROWS:
             raise ImportFileError(
                 _("The file has more than %(limit)s rows. Split it into smaller files.")
                 % {"limit": IMPORT_MAX_ROWS}
@@ -826,6 +849,8 @@ def erase_contact(contact: Contact, *, erased_by: User) -> bool:
         contact.save()
         # The record saved just now is scrubbed already; this scrubs the older ones.
         contact.history.update(**scrubbed, history_change_reason=None)
+        # Contact export files made before now may hold the person: remove them.
+        ExportJob.objects.filter(dataset=ExportJob.Dataset.CONTACTS).delete()
         # The emergency admin's own log names the objects it changed.
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)

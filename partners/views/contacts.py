@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,10 +57,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     initial = {"organisation": request.GET.get("organisation")}
     form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        messages.success(request, _("%(name)s has been added.") % {"name": contact})
-        return redirect(contact)
+    if request.method == "POST" and form.is_valid() and _save(form):
+        messages.success(request, _("%(name)s has been added.") % {"name": form.instance})
+        return redirect(form.instance)
     return render(
         request, "partners/contact_form.html", {"form": form, "breadcrumb_trail": _trail()}
     )
@@ -71,8 +71,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact.objects.active(), pk=pk)
     form = ContactForm(request.POST if request.method == "POST" else None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _save(form):
         messages.success(request, _("The changes to %(name)s have been saved.") % {"name": contact})
         return redirect(contact)
     trail = [*_trail(), (contact.get_absolute_url(), contact.name)]
@@ -81,6 +80,19 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "partners/contact_form.html",
         {"form": form, "contact": contact, "breadcrumb_trail": trail},
     )
+
+
+def _save(form: ContactForm) -> bool:
+    """Save, turning a lost race on the unique e-mail constraint into a form error."""
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        form.add_error(
+            "email", _("This organisation already has a contact with this e-mail address.")
+        )
+        return False
+    return True
 
 
 def _trail() -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from partners.forms import WhomToCallForm
 from partners.models import Theme
 from partners.queries import partners_of
 from partners.queries import whom_to_call as find_whom_to_call
-from portal.roles import Role, roles_of
+from portal.roles import Role, is_province_staff, roles_of
 
 
 @require_GET
@@ -20,10 +20,14 @@ from portal.roles import Role, roles_of
 @vary_on_headers("HX-Request")
 def whom_to_call(request: HttpRequest) -> HttpResponse:
     """A partner sees their own organisation at once; staff choose one."""
-    own = request.user.organisation if Role.PARTNER in roles_of(request.user) else None
+    is_partner = Role.PARTNER in roles_of(request.user) and not is_province_staff(request.user)
+    own = request.user.organisation if is_partner else None
     form = WhomToCallForm(request.GET or None)
     answer, status = None, 200
-    if own is not None:
+    if is_partner and own is None:
+        # A partner account not yet linked to an organisation may not look up others.
+        form.fields.pop("organisation")
+    elif own is not None:
         # A partner's own organisation is fixed; only the theme is chosen.
         form.fields.pop("organisation")
         theme = None
@@ -39,7 +43,13 @@ def whom_to_call(request: HttpRequest) -> HttpResponse:
             )
         else:
             status = 400
-    context = {"form": form, "answer": answer, "own": own, "themes": Theme.objects.all()}
+    context = {
+        "form": form,
+        "answer": answer,
+        "own": own,
+        "unlinked_partner": is_partner and own is None,
+        "themes": Theme.objects.all(),
+    }
     template = "partners/whom_to_call.html" + ("#answer" if request.htmx else "")
     return render(request, template, context, status=status)
 

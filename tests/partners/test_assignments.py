@@ -128,3 +128,15 @@ def test_partners_do_not_see_assignments_on_the_organisation_page(
     assignment = AccountHolderFactory()
     body = partner_client.get(assignment.organisation.get_absolute_url(), headers=EN)
     assert "Account-holders" not in body.content.decode()
+
+
+def test_a_double_submitted_assignment_is_stored_once(
+    admin_client_portal: Client, account_holder, db: None
+) -> None:
+    """Review of issue #3: a double click listed the person twice in whom-to-call."""
+    organisation = OrganisationFactory()
+    first = admin_client_portal.post(CREATE, data(account_holder, organisation))
+    second = admin_client_portal.post(CREATE, data(account_holder, organisation))
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert AccountHolder.objects.count() == 1

@@ -190,3 +190,75 @@ def test_the_history_names_changed_themes(account_holder_client: Client, db: Non
     )
     body = account_holder_client.get(contact.get_absolute_url(), headers=EN).content.decode()
     assert "Wonen → Energie en klimaat, Wonen" in body
+
+
+def test_a_duplicate_email_at_the_organisation_is_a_form_error_not_a_500(
+    account_holder_client: Client, db: None
+) -> None:
+    """Review of issue #3: the constraint's condition reads a field the form lacks."""
+    existing = ContactFactory(email="anna@zeist.example")
+    response = account_holder_client.post(
+        CREATE,
+        {
+            "organisation": existing.organisation_id,
+            "name": "Anna Tweede (fictief)",
+            "email": "ANNA@zeist.example",
+            "visibility": "shared",
+        },
+    )
+    assert response.status_code == 200
+    # A constraint on an expression (lower(email)) reports in the summary at the top.
+    assert "contactpersoon met dit e-mailadres" in str(response.context["form"].errors)
+    assert Contact.objects.count() == 1
+
+
+def test_a_huge_theme_id_is_a_form_error_not_a_500(account_holder_client: Client, db: None) -> None:
+    organisation = OrganisationFactory()
+    response = account_holder_client.post(
+        CREATE,
+        {
+            "organisation": organisation.pk,
+            "name": "X",
+            "phone": "0301234567",
+            "visibility": "shared",
+            "themes": ["999999999999999999999"],
+        },
+    )
+    assert response.status_code == 200
+    assert "themes" in response.context["form"].errors
+
+
+def test_a_contact_of_an_ended_organisation_can_still_be_edited(
+    account_holder_client: Client, db: None
+) -> None:
+    import datetime
+
+    contact = ContactFactory(organisation=OrganisationFactory(ended_on=datetime.date(2019, 1, 1)))
+    response = account_holder_client.post(
+        reverse("partners:contact_edit", args=[contact.pk]),
+        {
+            "organisation": contact.organisation_id,
+            "name": "Nieuw (fictief)",
+            "email": contact.email,
+            "visibility": "shared",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.name == "Nieuw (fictief)"
+
+
+@pytest.mark.parametrize("edits", [2, 12])
+def test_the_contact_page_keeps_a_constant_number_of_queries_as_history_grows(
+    admin_client_portal: Client, db: None, edits: int, django_assert_max_num_queries
+) -> None:
+    """Review of issue #3: the theme diff queried every pair of history records."""
+    wonen, energie = ThemeFactory(name="Wonen"), ThemeFactory(name="Energie en klimaat")
+    contact = ContactFactory(themes=[wonen])
+    for n in range(edits):
+        contact.function = f"Functie {n}"
+        contact.save()
+        contact.themes.set([energie] if n % 2 else [wonen])
+    with django_assert_max_num_queries(12):
+        response = admin_client_portal.get(contact.get_absolute_url())
+    assert len(response.context["history"]) >= edits

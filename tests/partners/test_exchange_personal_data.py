@@ -349,3 +349,22 @@ def test_only_administrators_read_the_log(
     persona: str, request: pytest.FixtureRequest, db: None
 ) -> None:
     assert request.getfixturevalue(persona).get(LOG).status_code == 403
+
+
+def test_erasure_removes_earlier_contact_exports_and_the_log_holds_no_search_terms(
+    admin_client_portal, administrator, db: None
+) -> None:
+    """Review of issue #3: a name typed as search term stayed in the log and files."""
+    from partners.services import exchange as service
+
+    contact = ContactFactory(name="Jeroen Bakker (fictief)")
+    job = ExportJob.objects.create(
+        requested_by=administrator,
+        dataset="contacts",
+        format="csv",
+        filters={"q": "Jeroen Bakker"},
+    )
+    service.run_export(job)
+    assert "Jeroen" not in PersonalDataLog.objects.get(action="export").description
+    service.erase_contact(contact, erased_by=administrator)
+    assert not ExportJob.objects.filter(dataset="contacts").exists()

@@ -781,3 +781,16 @@ def test_an_account_holder_without_follow_ups_is_told_so(
 ) -> None:
     body = account_holder_client.get(reverse("home"), headers=EN).content.decode()
     assert "No open follow-ups." in body
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_the_edit_page_keeps_a_constant_number_of_queries(
+    account_holder_client: Client, db: None, rows: int, django_assert_max_num_queries
+) -> None:
+    """Review of issue #3: every follow-up row queried the list of owners."""
+    interaction = InteractionFactory()
+    FollowUpFactory.create_batch(rows, interaction=interaction)
+    url = reverse("partners:interaction_edit", args=[interaction.pk])
+    with django_assert_max_num_queries(14):
+        response = account_holder_client.get(url)
+    assert response.status_code == 200

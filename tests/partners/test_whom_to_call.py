@@ -152,3 +152,45 @@ def test_my_partners_lists_the_current_assignments(
 def test_my_partners_is_for_account_holders(staff_client: Client, partner_client: Client) -> None:
     assert staff_client.get(reverse("partners:my_partners")).status_code == 403
     assert partner_client.get(reverse("partners:my_partners")).status_code == 403
+
+
+def test_a_partner_without_an_organisation_cannot_look_up_others(db: None, province) -> None:
+    """Review of issue #3: an unlinked partner fell into the staff branch."""
+    from portal.roles import Role
+
+    client = Client()
+    client.force_login(UserFactory(role=Role.PARTNER, organisation=None))
+    other = OrganisationFactory(name="Zeist")
+    holder("Geheim Nummer", organisation=other, scope="area")
+    body = client.get(URL, {"organisation": other.pk}).content.decode()
+    assert "Geheim Nummer" not in body
+
+
+def test_departed_colleagues_are_not_called(staff_client: Client, province) -> None:
+    organisation = OrganisationFactory(name="Soest")
+    assignment = holder("Vertrokken Collega", organisation=organisation, scope="area")
+    assignment.user.is_active = False
+    assignment.user.save()
+    body = staff_client.get(URL, {"organisation": organisation.pk}).content.decode()
+    assert "Vertrokken Collega" not in body
+
+
+def test_a_departed_colleagues_assignment_can_still_be_ended(
+    admin_client_portal: Client, db: None
+) -> None:
+    assignment = holder("Vertrokken Collega", organisation=OrganisationFactory(), scope="area")
+    assignment.user.is_active = False
+    assignment.user.save()
+    response = admin_client_portal.post(
+        reverse("partners:assignment_edit", args=[assignment.pk]),
+        {
+            "user": assignment.user_id,
+            "organisation": assignment.organisation_id,
+            "scope": "area",
+            "starts_on": "2024-01-01",
+            "ends_on": "2026-01-31",
+        },
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert str(assignment.ends_on) == "2026-01-31"
