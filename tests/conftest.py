@@ -51,6 +51,19 @@ def restore_role_groups() -> None:
         )
 
 
+def restore_questionnaires() -> None:
+    """Recreate the questionnaires of migration thermometer/0002 after a flush."""
+    import importlib
+
+    from django.apps import apps
+
+    from thermometer.models import Questionnaire
+
+    if not Questionnaire.objects.exists():
+        migration = importlib.import_module("thermometer.migrations.0002_questionnaires_v1")
+        migration.create(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def role_groups_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
@@ -60,6 +73,7 @@ def role_groups_in_transactional_tests(request: pytest.FixtureRequest) -> None:
     if transactional:
         request.getfixturevalue("transactional_db")
         restore_role_groups()
+        restore_questionnaires()
 
 
 @pytest.fixture(autouse=True)
@@ -150,7 +164,12 @@ def example_objects(administrator: User) -> dict[str, int]:
     job = ExportJob.objects.create(
         requested_by=administrator, dataset="organisations", format="csv"
     )
+    from tests.factories import RoundFactory
+
+    survey_round = RoundFactory(created_by=administrator, include_staff=True)
     return {
+        "thermometer:round_": survey_round.pk,
+        "thermometer:staff_join": survey_round.pk,
         "partners:contact_": contact.pk,
         "partners:assignment_": AccountHolderFactory(organisation=organisation).pk,
         "partners:interaction_": follow_up.interaction_id,

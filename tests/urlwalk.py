@@ -87,6 +87,8 @@ def example_url_values(
         # The Django admin's parameters.
         "object_id": organisation.pk,
         "version_id": 1,  # django-simple-history's admin history pages
+        "token": "onbekend-token",  # a personal thermometer link that does not exist
+        "section": 1,
         "id": organisation.pk,
         "content_type_id": ContentType.objects.get_for_model(Organisation).pk,
         "app_label": "partners",

@@ -5,6 +5,8 @@ person. The invitation only records *that* it was used (SubmissionReceipt); answ
 in progress live in a Draft that belongs to the invitation until submission.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -351,6 +353,9 @@ class Draft(models.Model):
 class Response(models.Model):
     """A submitted response: anonymous, with no link to an invitation or person."""
 
+    # A random key: a sequential id would give away the order of submission, which
+    # together with invitation.used_at could point at the person.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.PROTECT, related_name="responses"
     )

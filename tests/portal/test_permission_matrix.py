@@ -39,6 +39,9 @@ LOGIN = Redirect("login")
 HOME = Redirect("home")
 INTERACTION = Redirect("partners:interaction_detail")
 EXPORT_STATUS = Redirect("partners:export_status")
+ROUND = Redirect("thermometer:round_detail")
+SURVEY = Redirect("thermometer:survey_start")
+INVALID = Redirect("thermometer:link_invalid")
 
 # Data for every POST: a bound but invalid form. An empty POST would leave the
 # `Form(request.POST or None)` views with an unbound form, which proves nothing.
@@ -189,6 +192,75 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
     },
     "partners:personal_data_log": {
         "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # Thermometer: administrators run rounds (the example round is open, with staff).
+    "thermometer:round_list": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:round_create": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "thermometer:round_detail": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:round_edit": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    # Without an action the detail page comes back with the error.
+    "thermometer:round_transition": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "thermometer:round_invite": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       ROUND),
+    },
+    "thermometer:round_remind": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       ROUND),
+    },
+    # Province staff fill in while logged in, without a personal link.
+    "thermometer:staff_join": {
+        "GET":  (LOGIN,     403,       403,       200,       200,       200),
+        "POST": (LOGIN,     403,       403,       SURVEY,    SURVEY,    SURVEY),
+    },
+    # Unknown, expired and revoked links get the same answer, whoever asks.
+    "thermometer:invitation_exchange": {
+        "GET":  (INVALID,   INVALID,   INVALID,   INVALID,   INVALID,   INVALID),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:link_invalid": {
+        "GET":  (200,       200,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:link_used": {
+        "GET":  (200,       200,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # The survey pages follow the session's invitation, not the login: none here.
+    "thermometer:survey_start": {
+        "GET":  (403,       403,       403,       403,       403,       403),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:survey_section": {
+        "GET":  (403,       403,       403,       403,       403,       403),
+        "POST": (403,       403,       403,       403,       403,       403),
+    },
+    "thermometer:survey_review": {
+        "GET":  (403,       403,       403,       403,       403,       403),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:survey_submit": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (403,       403,       403,       403,       403,       403),
+    },
+    "thermometer:survey_done": {
+        "GET":  (403,       403,       403,       403,       403,       403),
         "POST": (405,       405,       405,       405,       405,       405),
     },
 }
