@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from partners import queries
 from partners.models import Organisation
 from portal import roles
+from thermometer import queries as thermometer_queries
 
 
 @require_GET
@@ -22,6 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if role is roles.Role.PARTNER and request.user.organisation is not None:
         context["own_organisation"] = request.user.organisation
         context["answer"] = queries.whom_to_call(request.user.organisation, None, user=request.user)
+    if roles.is_province_staff(request.user):
+        context["open_rounds"] = list(thermometer_queries.rounds_open_to_staff())
     if roles.Role.ACCOUNT_HOLDER in roles.roles_of(request.user):
         context["open_follow_ups"] = list(queries.open_follow_ups_for(request.user)[:20])
     if request.user.has_perm("partners.view_organisation"):

@@ -60,3 +60,20 @@ def test_the_accessibility_statement_names_a_contact_address(client: Client, set
     body = client.get(reverse("accessibility")).content.decode()
     assert 'href="mailto:meld@provincie.example"' in body
     assert "WCAG" in body
+
+
+def test_staff_are_invited_to_fill_in_an_open_round(staff_client: Client) -> None:
+    from tests.factories import RoundFactory
+
+    survey_round = RoundFactory(name="Thermometer 2026", include_staff=True)
+    RoundFactory(name="Alleen partners", include_staff=False)
+    body = staff_client.get(URL).content.decode()
+    assert reverse("thermometer:staff_join", args=[survey_round.pk]) in body
+    assert "Alleen partners" not in body
+
+
+def test_partners_are_not_offered_the_staff_survey(partner_client: Client) -> None:
+    from tests.factories import RoundFactory
+
+    RoundFactory(include_staff=True)
+    assert "/meedoen/" not in partner_client.get(URL).content.decode()

@@ -18,6 +18,7 @@ from thermometer.models import (
     Round,
     SubmissionReceipt,
 )
+from thermometer.services import invitations
 
 GROUP_OF_KIND = {
     Organisation.Kind.GEMEENTE: RespondentGroup.GEMEENTE,
@@ -127,6 +128,30 @@ def load_demo_rounds(*, created_by: User) -> dict[str, int]:
         "responses": Response.objects.count(),
         "invitations": Invitation.objects.count(),
     }
+
+
+def demo_link(*, organisation_code: str = "GM0632") -> str | None:
+    """A fresh personal link for one unfinished invitation of the open demo round.
+
+    The token is not stored, only its hash, so the demo command prints a new one on
+    every run (the previous one stops working), like a reminder does.
+    """
+    invitation = (
+        Invitation.objects.filter(
+            round__status=Round.Status.OPEN,
+            organisation__cbs_code=organisation_code,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if invitation is None:
+        return None
+    token, token_hash = invitations.new_token()
+    invitation.token_hash = token_hash
+    invitation.save(update_fields=["token_hash"])
+    return invitations.link_for_token(token)
 
 
 def _submit(

@@ -146,8 +146,12 @@ class _Mail:
     subject: str
 
 
-def _link(token: str) -> str:
+def link_for_token(token: str) -> str:
+    """The personal link as mailed: SITE_URL plus /t/<token>/."""
     return settings.SITE_URL.rstrip("/") + reverse("thermometer:invitation_exchange", args=[token])
+
+
+_link = link_for_token
 
 
 def _recipient_name(invitation: Invitation) -> str:

@@ -10,6 +10,7 @@ from partners.models import Organisation
 from partners.services import demo, reference
 from portal.models import User
 from portal.roles import Role
+from thermometer.services import demo as thermometer_demo
 
 # People in demo data are visibly fictional (DESIGN.md).
 DEMO_USERS = [
@@ -76,11 +77,21 @@ class Command(BaseCommand):
                 user.groups.set([holder_group])
                 holders.append(user)
             counts = demo.load_demo_register(account_holders=holders, recorder=demo_holder)
+            rounds = thermometer_demo.load_demo_rounds(
+                created_by=User.objects.get(username="beheerder")
+            )
+            link = thermometer_demo.demo_link()
         self.stdout.write(
             "Register: {contacts} contacts, {assignments} account-holder assignments, "
             "{interactions} contact moments.".format(**counts)
         )
 
+        self.stdout.write(
+            "Thermometer: {rounds} rounds, {responses} responses, "
+            "{invitations} invitations.".format(**rounds)
+        )
+        if link:
+            self.stdout.write(f"Personal thermometer link of a Woerden contact: {link}")
         self.stdout.write("\nDemo logins (printed only here; new passwords on every run):")
         for username, password, role in logins:
             self.stdout.write(f"  {role:<15} {username:<16} {password}")
