@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from thermometer.models import (
     Answer,
@@ -13,6 +14,7 @@ from thermometer.models import (
     Section,
     SubmissionReceipt,
 )
+from thermometer.services import questionnaires
 
 # The admin is for emergencies. Rounds are changed in the portal, where the services
 # guard what may change; here the fields that could break given responses are
@@ -46,6 +48,13 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ["title", "variant", "version", "created_at"]
     list_filter = ["variant"]
     inlines = [SectionInline, QuestionInline]
+    actions = ["make_new_version"]
+
+    @admin.action(description=_("Make a new, editable version"))
+    def make_new_version(self, request: HttpRequest, queryset: Any) -> None:
+        for questionnaire in queryset:
+            copy = questionnaires.new_version(questionnaire)
+            self.message_user(request, _("Created %(copy)s.") % {"copy": copy})
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A version in use is never edited: a later round gets a new version.
