@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import Contact, Organisation
 
@@ -145,7 +146,7 @@ class RespondentGroup(models.TextChoices):
     WATERSCHAP = "waterschap", _("Water boards")
     UITVOERINGSDIENST = "uitvoeringsdienst", _("Executive agencies")
     OTHER_PARTNER = "other", _("Other partners")
-    STAFF = "staff", _("Province staff")
+    STAFF = "staff", pgettext_lazy("respondent group", "Province staff")
 
 
 class Round(models.Model):

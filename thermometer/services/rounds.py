@@ -270,7 +270,7 @@ def _check_change_allowed(
     elif settled and (removed_organisations or changed.get("include_staff") is False):
         refuse(
             "organisations",
-            _("Target groups can only be added once a round is open or has responses."),
+            _("Once a round is open or has responses, target groups can only be added."),
         )
     if errors:
         raise ValidationError(errors)

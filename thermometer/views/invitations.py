@@ -39,8 +39,8 @@ def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "%(count)d new invitation is being sent; unsent invitations go along.",
-                "%(count)d new invitations are being sent; unsent invitations go along.",
+                "%(count)d new invitation is being sent, with any not sent before.",
+                "%(count)d new invitations are being sent, with any not sent before.",
                 created,
             )
             % {"count": created},
