@@ -12,6 +12,37 @@
     }
   }
 
+  // A button pressed while an autosave is still on its way would post the old
+  // revision and be refused as a save from another window (and could lose the
+  // answer just given). Wait until the autosave (and any queued one) has finished,
+  // then submit with the same button, carrying the new revision.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-survey-form]")) {
+      return;
+    }
+    if (!form.classList.contains("htmx-request")) {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    function retry() {
+      if (form.classList.contains("htmx-request")) {
+        form.addEventListener("htmx:afterRequest", function again() {
+          form.removeEventListener("htmx:afterRequest", again);
+          setTimeout(retry, 0);
+        });
+        return;
+      }
+      if (submitter && form.requestSubmit) {
+        form.requestSubmit(submitter);
+      } else {
+        form.submit();
+      }
+    }
+    retry();
+  }, true);
+
   document.addEventListener("htmx:sendError", reportFailure);
   document.addEventListener("htmx:timeout", reportFailure);
   document.addEventListener("htmx:responseError", reportFailure);

@@ -54,6 +54,15 @@ def test_a_save_based_on_an_older_revision_stores_nothing(invitation: Invitation
     assert Draft.objects.get().answers == {"q1a": 5}
 
 
+def test_a_stale_save_of_what_is_already_stored_goes_through(invitation: Invitation) -> None:
+    """The same tab's button overtaking its own autosave: nothing to lose, no conflict."""
+    save_mark(invitation, 7, revision=0)
+    draft = save_mark(invitation, 7, revision=0)
+    assert draft.answers == {"q1a": 7}
+    with pytest.raises(RevisionConflict):
+        save_mark(invitation, 3, revision=0)
+
+
 def test_a_save_after_closing_time_stores_nothing(db: None) -> None:
     now = timezone.now()
     survey_round = RoundFactory(opens_at=now - datetime.timedelta(days=9))

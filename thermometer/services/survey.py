@@ -54,6 +54,14 @@ class RevisionConflict(SurveyError):
         self.draft = draft
 
 
+def _same_answers(stored: dict, posted: dict) -> bool:
+    """Whether saving `posted` (one section, None/"" = no answer) would change nothing."""
+    return all(
+        stored.get(code) == (None if value in (None, "") else value)
+        for code, value in posted.items()
+    )
+
+
 class Incomplete(SurveyError):
     """Required questions are unanswered."""
 
@@ -165,7 +173,10 @@ def save_answers(
     with transaction.atomic():
         locked = _lock_invitation(invitation)
         draft, _ = Draft.objects.select_for_update().get_or_create(invitation=locked)
-        if draft.revision != revision:
+        if draft.revision != revision and not _same_answers(draft.answers, answers):
+            # A stale form that would store exactly what is stored is the same tab's
+            # button overtaking its own autosave (or the reverse): nothing to lose,
+            # so it goes through. Different answers come from another tab: refuse.
             raise RevisionConflict(draft)
         merged = dict(draft.answers)
         for code, value in answers.items():
