@@ -397,6 +397,10 @@ class Interaction(models.Model):
     )
     summary = models.TextField(_("summary"))
     agreements = models.TextField(_("agreements"), blank=True)
+    # One key per form shown: a double click or a retried post records the moment once.
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[contacts])
 

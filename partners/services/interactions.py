@@ -4,12 +4,13 @@ Every write sets the history user explicitly, so the audit trail names the right
 person also outside a request (a management command, a test, a task).
 """
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from partners.models import Contact, FollowUp, Interaction, Organisation
 from portal.models import User
@@ -34,10 +35,47 @@ def record_interaction(
     summary: str,
     agreements: str = "",
     follow_ups: Sequence[FollowUpInput] = (),
+    submission_key: uuid.UUID | None = None,
 ) -> Interaction:
-    """Record a contact moment with who took part and its follow-ups: all or nothing."""
+    """Record a contact moment with who took part and its follow-ups: all or nothing.
+
+    Idempotent per `submission_key`: posting the same form twice returns the moment
+    recorded the first time (the key is unique in the database, so a race loses too).
+    """
+    if submission_key is not None:
+        existing = Interaction.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
     contacts = list(contacts)
     _check_contacts(organisation.pk, contacts)
+    try:
+        return _record(
+            organisation=organisation,
+            recorded_by=recorded_by,
+            occurred_on=occurred_on,
+            contacts=contacts,
+            summary=summary,
+            agreements=agreements,
+            follow_ups=follow_ups,
+            submission_key=submission_key,
+        )
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        return Interaction.objects.get(submission_key=submission_key)
+
+
+def _record(
+    *,
+    organisation: Organisation,
+    recorded_by: User,
+    occurred_on: date,
+    contacts: list[Contact],
+    summary: str,
+    agreements: str,
+    follow_ups: Sequence[FollowUpInput],
+    submission_key: uuid.UUID | None,
+) -> Interaction:
     with transaction.atomic():
         interaction = Interaction(
             organisation=organisation,
@@ -45,6 +83,7 @@ def record_interaction(
             occurred_on=occurred_on,
             summary=summary,
             agreements=agreements,
+            submission_key=submission_key,
         )
         interaction._history_user = recorded_by  # type: ignore[attr-defined]
         interaction.save()

@@ -4,6 +4,7 @@ Province staff only: partners hold none of these permissions (portal/roles.py), 
 no page a partner can open links here.
 """
 
+import uuid
 from collections import defaultdict
 from datetime import date
 
@@ -98,8 +99,10 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
     initial = {"organisation": chooser.cleaned_data["organisation"]} if chooser.is_valid() else {}
     form = InteractionForm(data, initial=initial)
     follow_ups = _follow_up_formset(request, data, Interaction())
+    submission_key = _submission_key(data)
     if data is not None and form.is_valid() and follow_ups.is_valid():
         interaction = record_interaction(
+            submission_key=submission_key,
             organisation=form.cleaned_data["organisation"],
             recorded_by=request.user,
             occurred_on=form.cleaned_data["occurred_on"],
@@ -114,9 +117,18 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "follow_ups": follow_ups,
         "chooser": chooser,
+        "submission_key": submission_key,
         "breadcrumb_trail": _trail(),
     }
     return render(request, "partners/interaction_form.html", context)
+
+
+def _submission_key(data: object) -> uuid.UUID:
+    """The form's key: the posted one, or a new one for a form about to be shown."""
+    try:
+        return uuid.UUID(str(data.get("submission_key", ""))) if data is not None else uuid.uuid4()
+    except ValueError:
+        return uuid.uuid4()
 
 
 @require_http_methods(["GET", "POST"])

@@ -794,3 +794,29 @@ def test_the_edit_page_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         response = account_holder_client.get(url)
     assert response.status_code == 200
+
+
+def test_a_double_submitted_contact_moment_is_recorded_once(
+    account_holder_client: Client, db: None
+) -> None:
+    """A double click or a retried post carries the same form key: one moment."""
+    organisation = OrganisationFactory()
+    form_page = account_holder_client.get(
+        reverse("partners:interaction_create"), {"organisation": organisation.pk}
+    )
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', form_page.content.decode())
+    assert key is not None
+    data = {
+        "organisation": organisation.pk,
+        "occurred_on": "2026-11-01",
+        "summary": "Overleg",
+        "agreements": "",
+        "submission_key": key.group(1),
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
+    }
+    first = account_holder_client.post(reverse("partners:interaction_create"), data)
+    second = account_holder_client.post(reverse("partners:interaction_create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Interaction.objects.count() == 1
