@@ -37,11 +37,20 @@ ROLE_LABELS = {
 # Permission codenames ("app_label.codename") per role. Changing this mapping needs a
 # data migration too: tests/portal/test_roles.py compares it with the database.
 _READ_REGISTER = {"partners.view_organisation", "partners.view_contact"}
-_STAFF = _READ_REGISTER | {
-    "partners.view_accountholder",
-    "partners.view_interaction",
-    "partners.export_contacts",
-}
+# Published thermometer results and what the province does with them ("you said, we
+# did") are for partners too; services/reports.py hides groups below the threshold.
+_PUBLISHED_RESULTS = {"thermometer.view_result", "thermometer.view_improvementaction"}
+_STAFF = (
+    _READ_REGISTER
+    | _PUBLISHED_RESULTS
+    | {
+        "partners.view_accountholder",
+        "partners.view_interaction",
+        "partners.export_contacts",
+        "thermometer.view_unpublished_result",
+        "thermometer.view_answer",
+    }
+)
 _ACCOUNT_HOLDER = _STAFF | {
     "partners.add_contact",
     "partners.change_contact",
@@ -52,7 +61,7 @@ _ACCOUNT_HOLDER = _STAFF | {
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     # Partners read the register; Contact.objects.visible_to() hides internal contacts.
-    Role.PARTNER: frozenset(_READ_REGISTER),
+    Role.PARTNER: frozenset(_READ_REGISTER | _PUBLISHED_RESULTS),
     Role.STAFF: frozenset(_STAFF),
     Role.ACCOUNT_HOLDER: frozenset(_ACCOUNT_HOLDER),
     Role.BEHEERDER: frozenset(
@@ -70,6 +79,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "thermometer.view_invitation",
             "thermometer.add_invitation",
             "thermometer.change_invitation",
+            "thermometer.run_aggregation",
+            "thermometer.add_result",
+            "thermometer.hide_answer",
+            "thermometer.add_improvementaction",
+            "thermometer.change_improvementaction",
         }
     ),
 }

@@ -167,8 +167,21 @@ def example_objects(administrator: User) -> dict[str, int]:
     from tests.factories import RoundFactory
 
     survey_round = RoundFactory(created_by=administrator, include_staff=True)
+    from thermometer.models import ImprovementAction
+
+    published = RoundFactory(
+        created_by=administrator, name="Gepubliceerde ronde", status="published"
+    )
+    action = ImprovementAction.objects.create(
+        round=published,
+        title="Sneller terugkoppelen",
+        owner="Team Samenwerking",
+        created_by=administrator,
+    )
     return {
         "thermometer:round_": survey_round.pk,
+        "thermometer:results_": published.pk,
+        "thermometer:action_": action.pk,
         "thermometer:staff_join": survey_round.pk,
         "partners:contact_": contact.pk,
         "partners:assignment_": AccountHolderFactory(organisation=organisation).pk,

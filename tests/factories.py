@@ -150,3 +150,54 @@ class InvitationFactory(DjangoModelFactory):
     respondent_group = "gemeente"
     email = factory.SelfAttribute("contact.email")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ImprovementActionFactory(DjangoModelFactory):
+    class Meta:
+        model = "thermometer.ImprovementAction"
+
+    round = factory.SubFactory(RoundFactory, status="published")
+    title = factory.Sequence(lambda n: f"Verbeteractie {n}")
+    description = "Wat we doen met de uitkomst."
+    owner = "Team Samenwerking"
+    status = "planned"
+    due_date = datetime.date(2027, 6, 30)
+    properties = factory.LazyFunction(lambda: ["betrouwbaar"])
+    created_by = factory.SubFactory(UserFactory, role=Role.BEHEERDER)
+
+
+def add_response(
+    survey_round,
+    *,
+    group: str = "gemeente",
+    answers: dict[str, int | str],
+    organisation=None,
+    submitted_on: datetime.date | None = None,
+):
+    """A submitted response of `group` with `answers` by question code (numbers for
+    marks and scales, text for open questions), as services.survey stores one."""
+    from thermometer.models import Answer, Response
+
+    questionnaire = (
+        survey_round.internal_questionnaire
+        if group == "staff"
+        else survey_round.external_questionnaire
+    )
+    questions = {q.code: q for q in questionnaire.questions.all()}
+    response = Response.objects.create(
+        round=survey_round,
+        questionnaire=questionnaire,
+        respondent_group=group,
+        organisation=organisation,
+        submitted_on=submitted_on or datetime.date(2026, 11, 1),
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=questions[code],
+            number=value if isinstance(value, int) else None,
+            text=value if isinstance(value, str) else "",
+        )
+        for code, value in answers.items()
+    )
+    return response

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from django.db import OperationalError
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from thermometer.models import Round
-from thermometer.services import invitations
+from thermometer.services import aggregation, invitations
 
 # A mail server or database that blinks: try again later; what was sent is skipped.
 RETRY_ON = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -48,3 +48,22 @@ def send_due_reminders() -> int:
 def purge_invitation_data() -> int:
     """Celery entry point for services.invitations.purge_invitation_data (beat). Idempotent."""
     return invitations.purge_invitation_data()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def aggregate_round(self: Task, round_id: int) -> int:
+    """Celery entry point for services.aggregation.aggregate_round. Idempotent: a re-run
+    (acks_late, a retry, an administrator) writes the same results."""
+    survey_round = Round.objects.filter(pk=round_id).first()
+    if survey_round is None:
+        return 0
+    try:
+        aggregation_done = aggregation.aggregate_round(survey_round)
+    except OperationalError:
+        if self.request.retries >= self.max_retries:
+            aggregation.fail_aggregation(round_id, error="The database could not be reached.")
+        raise
+    except Exception as error:
+        aggregation.fail_aggregation(round_id, error=repr(error))
+        raise
+    return aggregation_done.responses if aggregation_done else 0

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from thermometer.views import invitations, rounds, survey
+from thermometer.views import (
+    actions,
+    answers,
+    exports,
+    imports,
+    invitations,
+    results,
+    rounds,
+    survey,
+)
 
 app_name = "thermometer"
 
@@ -11,6 +20,45 @@ urlpatterns = [
     path("thermometer/rondes/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("thermometer/rondes/<int:pk>/bewerken/", rounds.round_edit, name="round_edit"),
     path("thermometer/rondes/<int:pk>/status/", rounds.round_transition, name="round_transition"),
+    # Results: computed by Celery, read by staff, published to partners
+    path("thermometer/resultaten/", results.results_list, name="results_list"),
+    path("thermometer/resultaten/trends/", results.trends, name="trends"),
+    path("thermometer/resultaten/importeren/", imports.results_import, name="results_import"),
+    path(
+        "thermometer/resultaten/importeren/sjabloon/",
+        imports.results_import_template,
+        name="results_import_template",
+    ),
+    path("thermometer/resultaten/<int:pk>/", results.results_detail, name="results_detail"),
+    path(
+        "thermometer/resultaten/<int:pk>/voortgang/",
+        results.results_progress,
+        name="results_progress",
+    ),
+    path(
+        "thermometer/resultaten/<int:pk>/berekenen/",
+        results.results_aggregate,
+        name="results_aggregate",
+    ),
+    path("thermometer/resultaten/<int:pk>/afdrukken/", results.results_print, name="results_print"),
+    path("thermometer/resultaten/<int:pk>/export/", exports.results_export, name="results_export"),
+    path(
+        "thermometer/resultaten/<int:pk>/open-antwoorden/",
+        answers.results_answers,
+        name="results_answers",
+    ),
+    path(
+        "thermometer/resultaten/<int:pk>/open-antwoorden/verbergen/",
+        answers.results_answer_hide,
+        name="results_answer_hide",
+    ),
+    path(
+        "thermometer/resultaten/<int:pk>/acties/nieuw/",
+        actions.action_create,
+        name="results_action_create",
+    ),
+    path("thermometer/acties/<int:pk>/", actions.action_detail, name="action_detail"),
+    path("thermometer/acties/<int:pk>/bewerken/", actions.action_edit, name="action_edit"),
     # Invitations
     path("thermometer/rondes/<int:pk>/uitnodigen/", invitations.round_invite, name="round_invite"),
     path("thermometer/rondes/<int:pk>/herinneren/", invitations.round_remind, name="round_remind"),

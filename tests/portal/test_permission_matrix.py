@@ -42,6 +42,7 @@ EXPORT_STATUS = Redirect("partners:export_status")
 ROUND = Redirect("thermometer:round_detail")
 SURVEY = Redirect("thermometer:survey_start")
 INVALID = Redirect("thermometer:link_invalid")
+RESULTS = Redirect("thermometer:results_detail")
 
 # Data for every POST: a bound but invalid form. An empty POST would leave the
 # `Form(request.POST or None)` views with an unbound form, which proves nothing.
@@ -223,6 +224,65 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
     "thermometer:round_remind": {
         "GET":  (405,       405,       405,       405,       405,       405),
         "POST": (LOGIN,     403,       403,       403,       403,       ROUND),
+    },
+    # Results (the example round is published): partners read published results and
+    # actions; staff also read open answers; administrators compute, hide, act, import.
+    "thermometer:results_list": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:trends": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:results_detail": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:results_progress": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:results_aggregate": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       RESULTS),
+    },
+    "thermometer:results_print": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:results_export": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:results_answers": {
+        "GET":  (LOGIN,     403,       403,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    # Without an answer to hide: a 400 with the reason.
+    "thermometer:results_answer_hide": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       403,       403,       400),
+    },
+    "thermometer:results_action_create": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "thermometer:action_detail": {
+        "GET":  (LOGIN,     403,       200,       200,       200,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
+    },
+    "thermometer:action_edit": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "thermometer:results_import": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       200),
+    },
+    "thermometer:results_import_template": {
+        "GET":  (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (405,       405,       405,       405,       405,       405),
     },
     # Province staff fill in while logged in, without a personal link.
     "thermometer:staff_join": {

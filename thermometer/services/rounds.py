@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from partners.models import Organisation
 from portal.models import User
 from thermometer.models import Questionnaire, Response, Round
+from thermometer.services import aggregation
 
 logger = logging.getLogger(__name__)
 
@@ -164,9 +165,8 @@ def transition_round(survey_round: Round, *, to: Status | str, by: User) -> bool
         locked.status = to
         locked.save(update_fields=["status"])
         if to == Status.CLOSED:
-            # TODO(#5): enqueue the aggregation of the results here, with
-            # transaction.on_commit(partial(tasks.aggregate_round.delay, locked.pk)).
-            pass
+            # The results are computed by a worker once the closing has committed.
+            aggregation.request_aggregation(locked, by=by)
     logger.info("Round %s moved to %s by user %s", locked.pk, to, by.pk)
     survey_round.status = locked.status
     return True
