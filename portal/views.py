@@ -25,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["answer"] = queries.whom_to_call(request.user.organisation, None, user=request.user)
     if roles.is_province_staff(request.user):
         context["open_rounds"] = list(thermometer_queries.rounds_open_to_staff())
+    if request.user.has_perm("thermometer.view_result"):
+        context["latest_results"] = thermometer_queries.latest_published_round()
     if roles.Role.ACCOUNT_HOLDER in roles.roles_of(request.user):
         context["open_follow_ups"] = list(queries.open_follow_ups_for(request.user)[:20])
     if request.user.has_perm("partners.view_organisation"):

@@ -4,12 +4,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.admin import SimpleHistoryAdmin
+
 from thermometer.models import (
+    Aggregation,
     Answer,
+    ImprovementAction,
     Invitation,
     Question,
     Questionnaire,
     Response,
+    Result,
     Round,
     Section,
     SubmissionReceipt,
@@ -147,3 +152,27 @@ class AnswerAdmin(ReadOnlyAdmin):
     list_display = ["question", "number", "hidden_at"]
     list_filter = ["question__questionnaire"]
     list_select_related = ["question"]
+
+
+# Results are written by the aggregation task or the import; the admin only shows them.
+@admin.register(Aggregation)
+class AggregationAdmin(ReadOnlyAdmin):
+    list_display = ["round", "source", "status", "responses", "finished_at"]
+    list_filter = ["status", "source"]
+    list_select_related = ["round"]
+
+
+@admin.register(Result)
+class ResultAdmin(ReadOnlyAdmin):
+    list_display = ["round", "code", "group", "respondents", "mean", "median"]
+    list_filter = ["round", "group"]
+    list_select_related = ["round"]
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "round", "owner", "status", "due_date"]
+    list_filter = ["round", "status"]
+    search_fields = ["title", "owner"]
+    list_select_related = ["round"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]

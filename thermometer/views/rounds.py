@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thermometer.forms_rounds import RoundForm, TransitionForm
-from thermometer.models import Invitation, Response, Round
+from thermometer.models import Aggregation, Invitation, Response, Round
 from thermometer.services.rounds import (
     available_actions,
     create_round,
@@ -137,7 +137,17 @@ def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _rounds() -> QuerySet[Round]:
-    return Round.objects.select_related("external_questionnaire", "internal_questionnaire")
+    return Round.objects.select_related(
+        "external_questionnaire", "internal_questionnaire", "aggregation"
+    )
+
+
+def _aggregation(survey_round: Round) -> Aggregation | None:
+    """The round's results state (selected with the round), None before the first run."""
+    try:
+        return survey_round.aggregation
+    except Aggregation.DoesNotExist:
+        return None
 
 
 def _detail_context(survey_round: Round, *, failed: TransitionForm | None = None) -> dict:
@@ -162,6 +172,7 @@ def _detail_context(survey_round: Round, *, failed: TransitionForm | None = None
     }
     context: dict[str, Any] = {
         "round": survey_round,
+        "aggregation": _aggregation(survey_round),
         "breadcrumb_trail": _trail(),
         "organisations": list(survey_round.organisations.order_by("name").values("pk", "name")),
         "progress": progress,
