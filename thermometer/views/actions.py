@@ -1,29 +1,88 @@
-"""Improvement actions ("you said, we did").
+"""Improvement actions ("you said, we did"): what the province does with a round's outcome.
 
-STUB (issue #5 scaffold): replaced by the real views.
+Actions belong to rounds whose results exist (closed or published); readers see those
+of the rounds whose results they may read (services/reports.rounds_with_results), so
+a partner sees actions of published rounds only. Single-model CRUD: the ModelForm
+saves, simple_history records who changed what (its middleware knows the user).
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from partners.history import history_entries
+from thermometer.forms_actions import ImprovementActionForm
+from thermometer.models import ImprovementAction, Round
+from thermometer.services.reports import rounds_with_results
+
+WITH_RESULTS = (Round.Status.CLOSED, Round.Status.PUBLISHED)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("thermometer.add_improvementaction", raise_exception=True)
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    survey_round = get_object_or_404(Round, pk=pk, status__in=WITH_RESULTS)
+    form = ImprovementActionForm(
+        request.POST if request.method == "POST" else None,
+        instance=ImprovementAction(round=survey_round, created_by=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        action = form.save()
+        messages.success(request, _("%(title)s has been added.") % {"title": action})
+        return redirect(action)
+    context = {"form": form, "round": survey_round, "breadcrumb_trail": _trail(survey_round)}
+    return render(request, "thermometer/action_form.html", context)
 
 
 @require_GET
 @login_required
 @permission_required("thermometer.view_improvementaction", raise_exception=True)
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    action = get_object_or_404(
+        ImprovementAction.objects.select_related("round").filter(
+            round__in=rounds_with_results(request.user)
+        ),
+        pk=pk,
+    )
+    context = {"action": action, "round": action.round, "breadcrumb_trail": _trail(action.round)}
+    if request.user.has_perm("thermometer.change_improvementaction"):
+        context["history"] = history_entries(action.history.all())
+    return render(request, "thermometer/action_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("thermometer.change_improvementaction", raise_exception=True)
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    action = get_object_or_404(
+        ImprovementAction.objects.select_related("round").filter(round__status__in=WITH_RESULTS),
+        pk=pk,
+    )
+    title = action.title  # the form changes the instance, even when the input is invalid
+    form = ImprovementActionForm(
+        request.POST if request.method == "POST" else None, instance=action
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            form.save()
+            messages.success(
+                request, _("The changes to %(title)s have been saved.") % {"title": action}
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect(action)
+    trail = [*_trail(action.round), (action.get_absolute_url(), title)]
+    context = {"form": form, "round": action.round, "action": action, "breadcrumb_trail": trail}
+    return render(request, "thermometer/action_form.html", context)
+
+
+def _trail(survey_round: Round) -> list[tuple[str, str]]:
+    return [
+        (reverse("thermometer:results_list"), _("Results")),
+        (reverse("thermometer:results_detail", args=[survey_round.pk]), survey_round.name),
+    ]

@@ -1,22 +1,134 @@
 """Open answers of a round, for province staff; administrators hide identifying ones.
 
-STUB (issue #5 scaffold): replaced by the real views.
+What may be read, and in which blocks, is decided in thermometer/services/answers.py.
 """
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+
+from thermometer.models import Answer, Question, Round
+from thermometer.services.answers import (
+    find_open_answer,
+    hide_answer,
+    open_questions,
+    read_open_answers,
+)
+from thermometer.services.reports import rounds_with_results
+
+
+class QuestionFilterForm(forms.Form):
+    question = forms.ChoiceField(label=gettext_lazy("Question"), required=False)
+
+    def __init__(self, data: Any, *, questions: list[Question]) -> None:
+        super().__init__(data)
+        wording: dict[str, str] = {}
+        for question in questions:  # the partners' wording first, as on the page
+            wording.setdefault(question.code, question.text)
+        self.fields["question"].choices = [
+            ("", gettext_lazy("All open questions")),
+            *wording.items(),
+        ]
+
+
+class HideAnswerForm(forms.Form):
+    """An answer by its response's random key and question code, never by Answer.pk."""
+
+    response = forms.UUIDField(label=gettext_lazy("Response"))
+    question = forms.SlugField(label=gettext_lazy("Question"), max_length=60)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        choices=[("hide", gettext_lazy("Hide")), ("show", gettext_lazy("Show again"))],
+    )
+    confirm = forms.BooleanField(required=False)
+    # The question filter of the page to return to.
+    shown = forms.SlugField(label=gettext_lazy("Question filter"), max_length=60, required=False)
 
 
 @require_GET
 @login_required
 @permission_required("thermometer.view_answer", raise_exception=True)
 def results_answers(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
+    questions = open_questions(survey_round)
+    chosen = QuestionFilterForm(request.GET, questions=questions)
+    valid = chosen.is_valid()
+    code = chosen.cleaned_data.get("question", "") if valid else ""
+    found = read_open_answers(
+        survey_round,
+        questions=questions,
+        code=code or None,
+        include_hidden=request.user.has_perm("thermometer.hide_answer"),
+    )
+    context = {
+        "round": survey_round,
+        "questions": found,
+        "filter": chosen,
+        "code": code,
+        "minimum": settings.THERMOMETER_MIN_GROUP_SIZE_OPEN,
+        **_trail(survey_round),
+    }
+    # A tampered filter value is bad input: say so, with the form's error.
+    return render(
+        request, "thermometer/results_answers.html", context, status=200 if valid else 400
+    )
 
 
 @require_POST
 @login_required
 @permission_required("thermometer.hide_answer", raise_exception=True)
 def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
+    form = HideAnswerForm(request.POST)
+    if not form.is_valid():
+        context = {"round": survey_round, "form": form, **_trail(survey_round)}
+        return render(request, "thermometer/answer_hide_invalid.html", context, status=400)
+    data = form.cleaned_data
+    hide = data["action"] == "hide"
+    try:
+        if hide and not data["confirm"]:
+            answer = find_open_answer(
+                survey_round, response_id=data["response"], code=data["question"]
+            )
+            context = {"round": survey_round, "answer": answer, "form": form}
+            return render(request, "thermometer/answer_hide_confirm.html", context)
+        hide_answer(
+            round=survey_round,
+            response_id=data["response"],
+            code=data["question"],
+            by=request.user,
+            hidden=hide,
+        )
+    except Answer.DoesNotExist:
+        raise Http404(_("There is no such open answer in this round.")) from None
+    if hide:
+        messages.success(request, _("The answer is hidden: province staff no longer see it."))
+    else:
+        messages.success(request, _("The answer is shown again."))
+    return redirect(
+        _answers_url(survey_round, data["shown"], f"answer-{data['response']}-{data['question']}")
+    )
+
+
+def _answers_url(survey_round: Round, shown: str, anchor: str) -> str:
+    query = f"?{urlencode({'question': shown})}" if shown else ""
+    return f"{reverse('thermometer:results_answers', args=[survey_round.pk])}{query}#{anchor}"
+
+
+def _trail(survey_round: Round) -> dict[str, Any]:
+    return {
+        "breadcrumb_trail": [
+            (reverse("thermometer:results_list"), _("Results")),
+            (reverse("thermometer:results_detail", args=[survey_round.pk]), survey_round.name),
+        ]
+    }
