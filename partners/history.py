@@ -85,7 +85,13 @@ def history_entries(records: QuerySet, *, limit: int = 50) -> list[HistoryEntry]
             return ", ".join(shown) or "–"
         if field.is_relation and value is not None:
             return names[field.related_model].get(value, str(value))
-        return "–" if value in (None, "") else str(value)
+        if value in (None, "", []):
+            return "–"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, list):  # a JSON list, e.g. the properties of an action
+            return ", ".join(str(item) for item in value)
+        return str(value)
 
     entries = []
     for record, changes in raw:

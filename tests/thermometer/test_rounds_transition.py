@@ -103,11 +103,18 @@ def test_get_is_not_allowed(admin_client_portal: Client, db: None) -> None:
     assert admin_client_portal.get(transition_url(RoundFactory())).status_code == 405
 
 
-def test_closing_leaves_a_place_for_aggregation(
-    admin_client_portal: Client, db: None, django_capture_on_commit_callbacks
+def test_closing_requests_the_aggregation_of_the_results(
+    admin_client_portal: Client, db: None, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
-    """TODO(#5): closing will enqueue the aggregation; until then nothing is queued."""
+    """Closing marks the results as pending and enqueues the task once committed."""
+    from thermometer import tasks
+    from thermometer.models import Aggregation
+
+    queued = []
+    monkeypatch.setattr(tasks.aggregate_round, "delay", queued.append)
     survey_round = RoundFactory(status="open")
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         post(admin_client_portal, survey_round, action="close", confirm="on")
-    assert callbacks == []
+    assert queued == [survey_round.pk]
+    aggregation = Aggregation.objects.get(round=survey_round)
+    assert aggregation.status == Aggregation.Status.PENDING
