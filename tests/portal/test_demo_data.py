@@ -59,3 +59,60 @@ def test_the_demo_partner_sees_their_contact_points_on_the_home_page(client, db:
     client.force_login(User.objects.get(username="partner-woerden"))
     body = client.get("/").content.decode()
     assert 'href="tel:' in body
+
+
+def test_the_demo_has_published_rounds_whose_trend_shows_change(db: None) -> None:
+    """Issue #5: two published rounds with different results, so the trend page shows
+    change; and the 2020 baseline, imported from its counts."""
+    from thermometer.models import Aggregation, ImprovementAction, Result, Round
+    from thermometer.services import reports
+
+    call_command("load_demo_data", stdout=StringIO())
+
+    published = list(reports.published_rounds())
+    assert [r.name for r in published] == [
+        "Samenwerkingsthermometer 2020 (nulmeting)",
+        "Samenwerkingsthermometer 2024",
+        "Samenwerkingsthermometer 2025",
+    ]
+    for survey_round in published:
+        assert Result.objects.filter(round=survey_round, group="partners").count() == 9
+        assert Aggregation.objects.get(round=survey_round).status == Aggregation.Status.DONE
+    assert Aggregation.objects.get(round=published[0]).source == Aggregation.Source.IMPORT
+    trend = {row.code: row for row in reports.trend_report("partners", published).rows}
+    latest = trend["q1a"].points[-1]
+    assert latest.cell.shown and latest.delta is not None and latest.delta > 0
+    deltas = {code: row.points[-1].delta for code, row in trend.items() if code.startswith("q1b-")}
+    assert len(deltas) == 8 and all(delta is not None for delta in deltas.values())
+    assert [code for code, delta in deltas.items() if delta < 0] == ["q1b-flexibel"]
+    actions = ImprovementAction.objects.values_list("round__name", "status")
+    assert sorted(status for name, status in actions if name.endswith("2024")) == [
+        "done",
+        "done",
+        "in_progress",
+        "in_progress",
+    ]
+    assert sum(1 for name, _status in actions if name.endswith("2025")) == 2
+    assert Round.objects.get(name="Samenwerkingsthermometer 2026").status == "open"
+
+
+def test_loading_the_demo_twice_keeps_the_rounds_and_their_results(db: None) -> None:
+    from thermometer.models import ImprovementAction, Response, Result, Round
+
+    def state() -> tuple:
+        return (
+            list(Round.objects.order_by("name").values_list("name", "status")),
+            Response.objects.count(),
+            ImprovementAction.objects.count(),
+            list(
+                Result.objects.order_by("round__name", "group", "code").values_list(
+                    "round__name", "group", "code", "respondents", "mean"
+                )
+            ),
+        )
+
+    call_command("load_demo_data", stdout=StringIO())
+    first = state()
+    call_command("load_demo_data", stdout=StringIO())
+
+    assert state() == first

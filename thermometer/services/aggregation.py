@@ -19,7 +19,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,9 +150,10 @@ def fail_aggregation(survey_round_id: int, *, error: str) -> None:
     )
 
 
-def _questionnaires(survey_round: Round) -> list[int]:
-    """The questionnaires of the round's responses (those of the round itself)."""
-    return list(
+def _questionnaires(survey_round: Round) -> QuerySet[Response]:
+    """The questionnaires of the round's responses (those of the round itself), as a
+    subquery of the questions query: one query less, and no list to send back."""
+    return (
         Response.objects.filter(round=survey_round)
         .values_list("questionnaire_id", flat=True)
         .distinct()
@@ -292,8 +293,9 @@ def build_group_results(
     return rows
 
 
-def _json_number(count: Decimal) -> int | float:
+def _json_number(count: Decimal | int) -> int | float:
     """Counts as JSON numbers: whole counts as ints, halves as floats (exact in binary)."""
+    count = Decimal(count)
     return int(count) if count == count.to_integral_value() else float(count)
 
 
