@@ -346,3 +346,25 @@ def test_cells_know_whether_they_are_empty_or_hidden() -> None:
     assert Cell(group="gemeente", respondents=3).hidden
     shown = Cell(group="gemeente", respondents=3, shown=True, counts=(Decimal(1), Decimal(2)))
     assert not shown.hidden and shown.shares == (Decimal("33.3"), Decimal("66.7"))
+
+
+def test_a_question_whose_kind_changed_is_marked_in_the_round_it_changed(db: None) -> None:
+    """Compared with the previous round that asked it, not with the latest round."""
+    from thermometer.models import Result
+
+    rounds = [RoundFactory(status="published") for _ in range(3)]
+    for survey_round, kind in zip(rounds, ["scale", "mark", "mark"], strict=True):
+        Result.objects.create(
+            round=survey_round,
+            group="partners",
+            code="q1a",
+            kind=kind,
+            text="Welk rapportcijfer geeft u de provincie?",
+            respondents=10,
+            distribution={"3": 10},
+            value_sum=30,
+            mean=Decimal(3),
+            median=Decimal(3),
+        )
+    (row,) = reports.trend_report("partners", rounds).rows
+    assert [point.changed for point in row.points] == [False, True, False]

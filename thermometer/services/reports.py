@@ -394,6 +394,7 @@ def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
     for code, latest in sorted(codes.items(), key=lambda item: (item[1].position, item[0])):
         points = []
         previous_text: str | None = None
+        previous_kind: str | None = None
         previous_mean: Decimal | None = None
         for survey_round in rounds:
             question = next((q for q in per_round[survey_round.pk] if q.code == code), None)
@@ -402,7 +403,7 @@ def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
                 continue
             cell = question.cells[group]
             changed = previous_text is not None and (
-                question.text != previous_text or question.kind != latest.kind
+                question.text != previous_text or question.kind != previous_kind
             )
             delta = (
                 cell.mean - previous_mean
@@ -411,6 +412,7 @@ def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
             )
             points.append(TrendPoint(round=survey_round, cell=cell, changed=changed, delta=delta))
             previous_text = question.text
+            previous_kind = question.kind
             previous_mean = cell.mean if cell.shown else None
         rows.append(
             TrendRow(
