@@ -1,0 +1,59 @@
+"""The form for importing an earlier round as aggregated counts.
+
+The form reads and checks the file as a whole (thermometer/services/history_import.py
+does the reading); the rows are checked by the service, which lists every problem.
+"""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from thermometer.models import Round
+from thermometer.services import history_import
+
+
+class ResultsImportForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example 2020."))
+    opens_on = forms.DateField(
+        label=_("Opened on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closes_on = forms.DateField(
+        label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How the round was run and counted, e.g. “on paper, counted by hand”."),
+    )
+    file = forms.FileField(
+        label=_("File with counts"),
+        help_text=_("A CSV file or an Excel file (.xlsx), at most 5 MB."),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if Round.objects.filter(name=name).exists():
+            raise forms.ValidationError(_("A round with this name already exists."))
+        return name
+
+    def clean_file(self) -> history_import.CountsTable:
+        upload: UploadedFile = self.cleaned_data["file"]
+        # Refuse a large file before reading it into memory.
+        if upload.size and upload.size > history_import.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": history_import.MAX_BYTES // 2**20}
+            )
+        try:
+            return history_import.read_counts_file(name=upload.name or "", content=upload.read())
+        except history_import.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on <= opens_on:
+            self.add_error("closes_on", _("The closing date must be after the opening date."))
+        return cleaned

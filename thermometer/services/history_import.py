@@ -1,0 +1,764 @@
+"""Historical rounds: a round run on paper or in another tool, imported as counts.
+
+The file holds, per question and respondent group, how many respondents gave each
+answer value (DESIGN.md, the instrument: the province's 2020 baseline was counted
+this way). Counts may be halves: a respondent who ticked between two boxes counts half
+for each. From the counts the import makes the same Result and GroupResult rows the
+aggregation makes from answers (services/aggregation.py), so the round reads, exports
+and trends like any other. Questions are taken from the newest questionnaire versions
+by code, so the results compare with later rounds.
+
+The file format (CSV with ; or , in UTF-8 or Windows-1252, or XLSX, first sheet):
+
+    vraag            question code (q1a, q1b-betrouwbaar, q3b-flexibel, …); a property
+                     key alone (betrouwbaar) means q1b-<property>
+    groep            gemeente, waterschap, uitvoeringsdienst, overig or medewerkers
+                     (the English names and the model values work too)
+    1 … 5 / 1 … 10   the count per answer value: a multiple of 0.5, "2,5" or "2.5"
+    uitgenodigd      optional: invited in the group; where given, the same on each
+                     row of the group
+    vraagtekst       optional and ignored: the template fills it in for reading
+
+A row whose counts are all empty or zero is skipped: the template has a row for every
+question and group, and a question nobody answered has no result. Every row is checked
+before anything is written; one wrong row and nothing is imported.
+"""
+
+import codecs
+import csv
+import io
+import logging
+import re
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+import openpyxl
+from openpyxl.styles import Font
+
+from portal.models import User
+from thermometer.models import (
+    PARTNER_GROUPS,
+    PROPERTY_LABELS,
+    Aggregation,
+    GroupResult,
+    Question,
+    Questionnaire,
+    RespondentGroup,
+    Result,
+    ResultGroup,
+    Round,
+)
+from thermometer.services import aggregation
+from thermometer.services.results_export import workbook_bytes
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+SCALE_MAX = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
+VALUE_COLUMNS = tuple(str(value) for value in range(1, 11))
+
+# Column names of the file, with the names people use for them. They name a file
+# format, so they are not translated.
+HEADER_ALIASES = {
+    "vraag": "vraag",
+    "vraagcode": "vraag",
+    "code": "vraag",
+    "question": "vraag",
+    "question code": "vraag",
+    "groep": "groep",
+    "doelgroep": "groep",
+    "respondentgroep": "groep",
+    "group": "groep",
+    "uitgenodigd": "uitgenodigd",
+    "aantal uitgenodigd": "uitgenodigd",
+    "invited": "uitgenodigd",
+    "vraagtekst": "vraagtekst",
+    "question text": "vraagtekst",
+    **{value: value for value in VALUE_COLUMNS},
+}
+REQUIRED_COLUMNS = ("vraag", "groep", "1")
+
+# Group names in files. The labels of the groups (Dutch and English) are added in
+# _group_names().
+GROUP_ALIASES = {
+    "gemeente": RespondentGroup.GEMEENTE,
+    "gemeenten": RespondentGroup.GEMEENTE,
+    "municipality": RespondentGroup.GEMEENTE,
+    "municipalities": RespondentGroup.GEMEENTE,
+    "waterschap": RespondentGroup.WATERSCHAP,
+    "waterschappen": RespondentGroup.WATERSCHAP,
+    "water board": RespondentGroup.WATERSCHAP,
+    "water boards": RespondentGroup.WATERSCHAP,
+    "uitvoeringsdienst": RespondentGroup.UITVOERINGSDIENST,
+    "uitvoeringsdiensten": RespondentGroup.UITVOERINGSDIENST,
+    "executive agency": RespondentGroup.UITVOERINGSDIENST,
+    "executive agencies": RespondentGroup.UITVOERINGSDIENST,
+    "overig": RespondentGroup.OTHER_PARTNER,
+    "overige": RespondentGroup.OTHER_PARTNER,
+    "overige partners": RespondentGroup.OTHER_PARTNER,
+    "other": RespondentGroup.OTHER_PARTNER,
+    "other partners": RespondentGroup.OTHER_PARTNER,
+    "medewerkers": RespondentGroup.STAFF,
+    "medewerker": RespondentGroup.STAFF,
+    "medewerkers provincie": RespondentGroup.STAFF,
+    "staff": RespondentGroup.STAFF,
+    "province staff": RespondentGroup.STAFF,
+}
+# The names the template writes, by group (the first alias of each group above).
+GROUP_WORDS = {
+    RespondentGroup.GEMEENTE: "gemeente",
+    RespondentGroup.WATERSCHAP: "waterschap",
+    RespondentGroup.UITVOERINGSDIENST: "uitvoeringsdienst",
+    RespondentGroup.OTHER_PARTNER: "overig",
+    RespondentGroup.STAFF: "medewerkers",
+}
+# A count: digits, then optionally a decimal comma or point and digits.
+_COUNT = re.compile(r"^(\d{1,6})(?:[.,](\d{1,3}))?$")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be used; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str  # the header as written in the file
+    message: str
+
+
+class CountsInvalid(Exception):
+    """At least one row is wrong; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+@dataclass
+class CountsTable:
+    """The rows of a counts file by column key, with their spreadsheet row numbers."""
+
+    headers: dict[str, str]  # column key → the header as written in the file
+    rows: list[tuple[int, dict[str, str]]]
+
+    @property
+    def value_columns(self) -> list[str]:
+        return [key for key in VALUE_COLUMNS if key in self.headers]
+
+
+# --- Reading the file --------------------------------------------------------------
+
+
+def read_counts_file(*, name: str, content: bytes) -> CountsTable:
+    """The rows of an uploaded CSV or XLSX file; ImportFileError if it cannot be used."""
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20}
+        )
+    suffix = name.lower().rpartition(".")[2]
+    if content.startswith(b"PK\x03\x04"):
+        raw = _xlsx_rows(content)
+    elif content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("This is an old Excel file (.xls). Save it as .xlsx or CSV and try again.")
+        )
+    elif suffix in {"csv", "txt"}:
+        raw = _csv_rows(content)
+    elif suffix == "xlsx":
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file."))
+    else:
+        raise ImportFileError(_("Upload a CSV file or an Excel (.xlsx) file."))
+    return _table(raw)
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # What Excel on Windows writes when saving "CSV (comma delimited)".
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The characters in this file could not be read. Save it as CSV UTF-8 and try again.")
+        ) from None
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    text = _decode(content)
+    if "\x00" in text:
+        raise ImportFileError(_("This file is not a CSV file."))
+    first_line, _newline, rest = text.lstrip().partition("\n")
+    if first_line.lower().startswith("sep=") and len(first_line.strip()) == 5:
+        # Excel's hint line, e.g. "sep=;": it names the delimiter and is no header.
+        delimiter, text = first_line.strip()[4], rest
+    else:
+        # Dutch Excel saves CSV with semicolons (and decimal commas); others use commas.
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _limited(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("This CSV file could not be read (line %(line)s).") % {"line": reader.line_num}
+        ) from error
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it ignores (data validation, styles).
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # a corrupt file raises anything from KeyError to BadZipFile
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return _limited(
+            [_cell_text(value) for value in values]
+            for values in sheet.iter_rows(values_only=True, max_col=30)
+        )
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _limited(rows: Iterable[list[str]]) -> list[list[str]]:
+    """The rows, or ImportFileError as soon as there are too many.
+
+    Blank rows are kept as empty lists, so row numbers in reports stay right; they
+    count too, up to ten times the limit, so a file of a million empty rows stops early.
+    """
+    read: list[list[str]] = []
+    filled = 0
+    for seen, row in enumerate(rows, start=1):
+        if any(cell.strip() for cell in row):
+            read.append(row)
+            filled += 1
+        else:
+            read.append([])
+        if filled > MAX_ROWS + 1 or seen > 10 * MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": MAX_ROWS}
+            )
+    return read
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("\ufeff", "").strip().lower().split())
+
+
+def _table(raw: list[list[str]]) -> CountsTable:
+    header_row = next((index for index, row in enumerate(raw) if row), None)
+    if header_row is None:
+        raise ImportFileError(_("The file is empty."))
+    headers: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    unknown = []
+    for position, header in enumerate(raw[header_row]):
+        if not header.strip():
+            continue
+        key = HEADER_ALIASES.get(_normal(header))
+        if key is None:
+            unknown.append(header.strip())
+        elif key in headers:
+            raise ImportFileError(
+                _("The column “%(column)s” appears more than once.") % {"column": header.strip()}
+            )
+        else:
+            headers[key], positions[key] = header.strip(), position
+    if unknown:
+        raise ImportFileError(
+            _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
+            % {
+                "unknown": ", ".join(unknown),
+                "columns": "vraag, groep, 1 … 10, uitgenodigd, vraagtekst",
+            }
+        )
+    missing = [key for key in REQUIRED_COLUMNS if key not in headers]
+    if missing:
+        raise ImportFileError(
+            _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)}
+        )
+    values = [key for key in VALUE_COLUMNS if key in headers]
+    if values != list(VALUE_COLUMNS[:5]) and values != list(VALUE_COLUMNS):
+        raise ImportFileError(
+            _(
+                "The count columns must be 1 to 5 (five-point scales only) or 1 to 10 "
+                "(report marks too); this file has %(columns)s."
+            )
+            % {"columns": ", ".join(values)}
+        )
+    rows = []
+    for number, cells in enumerate(raw[header_row + 1 :], start=header_row + 2):
+        row = {
+            key: cells[position].strip() if position < len(cells) else ""
+            for key, position in positions.items()
+        }
+        if any(row.values()):  # spreadsheets often end in empty rows
+            rows.append((number, row))
+    if not rows:
+        raise ImportFileError(_("The file has column names but no rows."))
+    return CountsTable(headers=headers, rows=rows)
+
+
+# --- Checking the rows ---------------------------------------------------------------
+
+
+@dataclass
+class _Counted:
+    """One valid row: the question and group with the counts per answer value."""
+
+    row: int
+    group: str
+    question: Question
+    distribution: dict[int, Decimal]
+    invited: int | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.distribution.values(), Decimal(0))
+
+
+@dataclass
+class _Plan:
+    counted: list[_Counted] = field(default_factory=list)
+    invited: dict[str, int] = field(default_factory=dict)
+
+
+def newest_questions() -> dict[str, dict[str, Question]]:
+    """The mark and scale questions of the newest questionnaire versions by code, per
+    variant ("external", "internal")."""
+    found: dict[str, dict[str, Question]] = {}
+    for variant in Questionnaire.Variant.values:
+        newest = Questionnaire.objects.filter(variant=variant).order_by("-version").first()
+        questions = (
+            Question.objects.filter(questionnaire=newest, kind__in=list(SCALE_MAX))
+            .select_related("section")
+            .order_by("section__position", "position")
+        )
+        found[variant] = {question.code: question for question in questions}
+    return found
+
+
+def _group_names() -> dict[str, str]:
+    """Group names in files → RespondentGroup values; "" for all partners (refused)."""
+    names = {key: str(value) for key, value in GROUP_ALIASES.items()}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            names |= {_normal(str(label)): value for value, label in RespondentGroup.choices}
+            names[_normal(str(ResultGroup.ALL_PARTNERS.label))] = ""
+    return names | {"partners": "", "alle partners": "", "all partners": ""}
+
+
+def _variant(group: str) -> str:
+    return (
+        Questionnaire.Variant.INTERNAL
+        if group == RespondentGroup.STAFF
+        else Questionnaire.Variant.EXTERNAL
+    )
+
+
+class _RowReader:
+    """Reads one row into a _Counted, collecting what is wrong with it."""
+
+    def __init__(self, table: CountsTable) -> None:
+        self.table = table
+        self.questions = newest_questions()
+        self.groups = _group_names()
+
+    def read(self, number: int, values: dict[str, str]) -> tuple[_Counted | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def error(key: str, message: str) -> None:
+            errors.append(RowError(number, self.table.headers.get(key, key), message))
+
+        group = self._group(values["groep"], error)
+        question = self._question(values["vraag"], group, error)
+        distribution = self._counts(values, error)
+        invited = None
+        if values.get("uitgenodigd"):
+            if values["uitgenodigd"].isdigit():
+                invited = int(values["uitgenodigd"])
+            else:
+                error("uitgenodigd", _("The number invited must be a whole number."))
+        if errors or group is None or question is None:
+            return None, errors
+        counted = _Counted(number, group, question, distribution, invited)
+        self._check_kind(counted, error)
+        return (None if errors else counted), errors
+
+    def _group(self, text: str, error: Callable[[str, str], None]) -> str | None:
+        group = self.groups.get(_normal(text))
+        if not text:
+            error("groep", _("The group is missing."))
+        elif group == "":
+            error(
+                "groep",
+                _("“All partners” is added up from the partner groups: leave out this row."),
+            )
+        elif group is None:
+            error(
+                "groep",
+                _(
+                    "Unknown group “%(value)s”: use gemeente, waterschap, uitvoeringsdienst, "
+                    "overig or medewerkers."
+                )
+                % {"value": text},
+            )
+        return group or None
+
+    def _question(
+        self, text: str, group: str | None, error: Callable[[str, str], None]
+    ) -> Question | None:
+        code = _normal(text)
+        if slugify(code) in PROPERTY_LABELS:
+            code = f"q1b-{slugify(code)}"
+        if not code:
+            error("vraag", _("The question code is missing."))
+            return None
+        if group is None:
+            return None
+        question = self.questions[_variant(group)].get(code)
+        if question is None:
+            error(
+                "vraag",
+                _(
+                    "Unknown question “%(value)s” for %(group)s: use a code of a report "
+                    "mark or five-point scale of the newest questionnaire, e.g. q1a or "
+                    "q1b-betrouwbaar."
+                )
+                % {"value": text, "group": RespondentGroup(group).label},
+            )
+        return question
+
+    def _counts(
+        self, values: dict[str, str], error: Callable[[str, str], None]
+    ) -> dict[int, Decimal]:
+        distribution: dict[int, Decimal] = {}
+        for key in self.table.value_columns:
+            text = values.get(key, "")
+            if not text:
+                continue
+            count = _count(text)
+            if count is None:
+                error(
+                    key,
+                    _("“%(value)s” is not a count: use a whole number or a half, e.g. 3 or 2,5.")
+                    % {"value": text},
+                )
+            elif count:
+                distribution[int(key)] = count
+        return distribution
+
+    def _check_kind(self, counted: _Counted, error: Callable[[str, str], None]) -> None:
+        code, scale_max = counted.question.code, SCALE_MAX[counted.question.kind]
+        columns = self.table.value_columns
+        if len(columns) < scale_max:
+            error(
+                "vraag",
+                _("%(code)s is a report mark from 1 to 10: the file needs the columns 1 to 10.")
+                % {"code": code},
+            )
+            return
+        for value in counted.distribution:
+            if value > scale_max:
+                error(
+                    str(value),
+                    _("%(code)s is a five-point scale: there are no answers above 5.")
+                    % {"code": code},
+                )
+        total = counted.total
+        if total != total.to_integral_value():
+            error(
+                columns[0],
+                _(
+                    "The counts add up to %(total)s: the total must be a whole number of "
+                    "respondents (two halves make one)."
+                )
+                % {"total": _dutch(total)},
+            )
+
+
+def _plan(table: CountsTable) -> _Plan:
+    """Check every row, and the rows together; raise CountsInvalid listing all problems."""
+    reader = _RowReader(table)
+    invited_column = table.headers.get("uitgenodigd", "uitgenodigd")
+    errors: list[RowError] = []
+    plan = _Plan()
+    seen: dict[tuple[str, str], int] = {}
+    invited_at: dict[str, tuple[int, int]] = {}  # group → (invited, the row that said so)
+    for number, values in table.rows:
+        counted, row_errors = reader.read(number, values)
+        errors += row_errors
+        if counted is None:
+            continue
+        key = (counted.question.code, counted.group)
+        if key in seen:
+            message = _("Row %(row)s already has %(code)s for this group.") % {
+                "row": seen[key],
+                "code": counted.question.code,
+            }
+            errors.append(RowError(number, table.headers["vraag"], message))
+            continue
+        seen[key] = number
+        if counted.invited is not None:
+            earlier = invited_at.setdefault(counted.group, (counted.invited, number))
+            if earlier[0] != counted.invited:
+                message = _("Row %(row)s gives %(invited)s invited for this group.") % {
+                    "row": earlier[1],
+                    "invited": earlier[0],
+                }
+                errors.append(RowError(number, invited_column, message))
+                continue
+        if counted.total:  # a question nobody answered (or a template row) has no result
+            plan.counted.append(counted)
+
+    respondents = _respondents(plan.counted)
+    for group, (invited, number) in invited_at.items():
+        if invited < respondents.get(group, 0):
+            message = _("%(invited)s invited, but %(respondents)s responded in this group.") % {
+                "invited": invited,
+                "respondents": respondents[group],
+            }
+            errors.append(RowError(number, invited_column, message))
+    plan.invited = {group: invited for group, (invited, _row) in invited_at.items()}
+    if not errors and not plan.counted:
+        message = _("The file holds no counts: fill in the number of answers per value.")
+        errors.append(RowError(table.rows[0][0], table.headers["1"], message))
+    if errors:
+        raise CountsInvalid(sorted(errors, key=lambda e: e.row))
+    return plan
+
+
+def _count(text: str) -> Decimal | None:
+    """A count from a cell, or None if it is not a non-negative multiple of a half."""
+    match = _COUNT.match(text.strip())
+    if not match:
+        return None
+    value = Decimal(f"{match[1]}.{match[2] or 0}")
+    if (value * 2) != (value * 2).to_integral_value():
+        return None
+    return value
+
+
+def _dutch(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _respondents(counted: Iterable[_Counted]) -> dict[str, int]:
+    """Respondents per group: the largest row total (some skipped a question)."""
+    respondents: dict[str, int] = defaultdict(int)
+    for row in counted:
+        respondents[row.group] = max(respondents[row.group], int(row.total))
+    return dict(respondents)
+
+
+# --- Storing the round ----------------------------------------------------------------
+
+
+def import_round(
+    *, by: User, name: str, opens_on: date, closes_on: date, note: str, table: CountsTable
+) -> Round:
+    """Create a closed round with the results of `table`: all of it or, on any problem,
+    nothing.
+
+    Raises CountsInvalid listing every wrong row, and ValidationError (per field:
+    name, closes_on) for a name in use or dates that do not fit. The round is published
+    afterwards like any other.
+    """
+    name = " ".join(name.split())
+    problems: dict[str, list[str]] = {}
+    if not name:
+        problems.setdefault("name", []).append(_("Give the round a name."))
+    if closes_on <= opens_on:
+        problems.setdefault("closes_on", []).append(
+            _("The closing date must be after the opening date.")
+        )
+    if closes_on > timezone.localdate():
+        problems.setdefault("closes_on", []).append(
+            _("An imported round lies in the past: the closing date cannot be after today.")
+        )
+    if Round.objects.filter(name=name).exists():
+        problems.setdefault("name", []).append(_name_taken())
+    if problems:
+        raise ValidationError(problems)
+    plan = _plan(table)
+    respondents = _respondents(plan.counted)
+    newest = {
+        variant: Questionnaire.objects.filter(variant=variant).order_by("-version").first()
+        for variant in Questionnaire.Variant.values
+    }
+    try:
+        with transaction.atomic():
+            survey_round = Round.objects.create(
+                name=name,
+                status=Round.Status.CLOSED,
+                opens_at=_start_of(opens_on),
+                closes_at=_start_of(closes_on),
+                external_questionnaire=newest[Questionnaire.Variant.EXTERNAL],
+                internal_questionnaire=newest[Questionnaire.Variant.INTERNAL],
+                include_staff=RespondentGroup.STAFF in respondents,
+                record_organisation=False,
+                created_by=by,
+            )
+            now = timezone.now()
+            Aggregation.objects.create(
+                round=survey_round,
+                source=Aggregation.Source.IMPORT,
+                status=Aggregation.Status.DONE,
+                step=aggregation.STEPS,
+                steps=aggregation.STEPS,
+                responses=sum(respondents.values()),
+                requested_by=by,
+                requested_at=now,
+                started_at=now,
+                finished_at=now,
+                note=note.strip(),
+            )
+            Result.objects.bulk_create(_results(survey_round, plan.counted))
+            GroupResult.objects.bulk_create(
+                aggregation.build_group_results(
+                    survey_round,
+                    respondents=respondents,
+                    invited={group: plan.invited.get(group) for group in respondents},
+                )
+            )
+    except IntegrityError as error:
+        # Another administrator took the name between the check and the insert.
+        if Round.objects.filter(name=name).exists():
+            raise ValidationError({"name": [_name_taken()]}) from error
+        raise
+    logger.info("Round %s imported by user %s: %s rows", survey_round.pk, by.pk, len(plan.counted))
+    return survey_round
+
+
+def _name_taken() -> str:
+    return _("A round with this name already exists.")
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _results(survey_round: Round, counted: list[_Counted]) -> list[Result]:
+    """A Result per row, plus "all partners" per code: the sum of the partner groups."""
+    results = []
+    partners: dict[str, dict[int, Decimal]] = {}
+    partner_question: dict[str, Question] = {}
+    for row in counted:
+        results.append(
+            aggregation.result_row(
+                survey_round, group=row.group, question=row.question, distribution=row.distribution
+            )
+        )
+        if row.group in PARTNER_GROUPS:
+            summed = partners.setdefault(row.question.code, defaultdict(Decimal))
+            for value, count in row.distribution.items():
+                summed[value] += count
+            partner_question.setdefault(row.question.code, row.question)
+    for code, distribution in partners.items():
+        results.append(
+            aggregation.result_row(
+                survey_round,
+                group=ResultGroup.ALL_PARTNERS,
+                question=partner_question[code],
+                distribution=distribution,
+            )
+        )
+    return results
+
+
+# --- The template ----------------------------------------------------------------------
+
+TEMPLATE_COLUMNS = ("vraag", "groep", "vraagtekst", "uitgenodigd", *VALUE_COLUMNS)
+
+
+def counts_template() -> bytes:
+    """An XLSX file to fill in: a row per question and group with empty counts, and a
+    sheet that explains the columns. Imported as it is, it holds no counts."""
+    workbook = openpyxl.Workbook()
+    counts = workbook.active
+    counts.title = str(_("Counts"))[:31]
+    bold = Font(bold=True)
+    counts.append(list(TEMPLATE_COLUMNS))
+    for cell in counts[1]:
+        cell.font = bold
+    questions = newest_questions()
+    for group, word in GROUP_WORDS.items():
+        for code, question in questions[_variant(group)].items():
+            counts.append([code, word, f"{question.section.title} – {question.text}"])
+    counts.freeze_panes = "A2"
+    for letter, width in (("A", 24), ("B", 20), ("C", 70), ("D", 13)):
+        counts.column_dimensions[letter].width = width
+
+    explanation = workbook.create_sheet(str(_("Explanation"))[:31])
+    lines = [
+        _("How to fill in this template"),
+        _(
+            "One row per question and group. Fill in, per answer value, how many "
+            "respondents gave that answer."
+        ),
+        _(
+            "Five-point scales use the columns 1 to 5 (1 poor, 2 mediocre, 3 sufficient, "
+            "4 good, 5 excellent); the report marks q1a, q2 and q3a use the columns 1 to 10."
+        ),
+        _(
+            "A respondent who ticked between two boxes counts as a half for each: write "
+            "0,5. The counts of a row must add up to a whole number of respondents."
+        ),
+        _(
+            "uitgenodigd (optional): how many were invited in the group. Where you give "
+            "it, give the same number on every row of the group."
+        ),
+        _(
+            "Leave the counts of a row empty when the question was not asked or nobody "
+            "answered it: such rows are skipped. A file without any counts is refused."
+        ),
+        _(
+            "Groups: gemeente, waterschap, uitvoeringsdienst, overig (partners) and "
+            "medewerkers (province staff). All partners together is added up by the "
+            "portal: there is no row for it."
+        ),
+        _("The column vraagtekst is only there to read; the import ignores it."),
+        _(
+            "Results of a group are shown only when at least %(minimum)s respondents "
+            "answered, as for every round."
+        )
+        % {"minimum": settings.THERMOMETER_MIN_GROUP_SIZE},
+    ]
+    for line in lines:
+        explanation.append([str(line)])
+    explanation["A1"].font = bold
+    explanation.column_dimensions["A"].width = 110
+    return workbook_bytes(workbook)
