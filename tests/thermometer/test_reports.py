@@ -149,20 +149,56 @@ def test_the_picture_puts_the_three_perspectives_side_by_side(db: None) -> None:
         )
 
 
-def test_response_rates_are_shown_for_small_groups_too(db: None) -> None:
+def test_response_rates_of_small_groups_are_withheld_too(db: None) -> None:
+    """A count of 1 tells everyone that the one organisation took part; the total minus
+    the shown groups must not give it back either."""
     survey_round = RoundFactory(status="closed")
     add_response(survey_round, group="uitvoeringsdienst", answers={"q1a": 6})
+    for _ in range(5):
+        add_response(survey_round, group="gemeente", answers={"q1a": 7})
     InvitationFactory.create_batch(4, round=survey_round, respondent_group="uitvoeringsdienst")
+    InvitationFactory.create_batch(8, round=survey_round, respondent_group="gemeente")
     InvitationFactory(round=survey_round, respondent_group="gemeente", revoked_at=timezone.now())
     aggregation.aggregate_round(survey_round)
 
-    rates = {rate.group: (rate.invited, rate.respondents, rate.rate) for rate in
+    rates = {rate.group: (rate.invited, rate.shown, rate.rate) for rate in
              reports.round_report(survey_round).rates}  # fmt: skip
 
     assert rates == {
-        "partners": (4, 1, Decimal("25.0")),
-        "uitvoeringsdienst": (4, 1, Decimal("25.0")),
+        "partners": (12, True, Decimal("50.0")),
+        # 5 municipalities would be enough, but partners (6) minus them gives the one.
+        "gemeente": (8, False, None),
+        "uitvoeringsdienst": (4, False, None),
     }
+
+
+def test_response_rates_are_given_for_large_enough_groups(db: None) -> None:
+    survey_round = RoundFactory(status="closed")
+    for group in ("gemeente", "waterschap"):
+        for _ in range(5):
+            add_response(survey_round, group=group, answers={"q1a": 7})
+    InvitationFactory.create_batch(10, round=survey_round, respondent_group="waterschap")
+    aggregation.aggregate_round(survey_round)
+
+    rates = {rate.group: (rate.invited, rate.respondents, rate.shown, rate.rate) for rate in
+             reports.round_report(survey_round).rates}  # fmt: skip
+
+    assert rates["waterschap"] == (10, 5, True, Decimal("50.0"))
+    assert rates["gemeente"] == (None, 5, True, None)  # nobody invited: no rate
+
+
+def test_shares_add_up_to_a_hundred() -> None:
+    cell = Cell(group="gemeente", respondents=3, shown=True, counts=(Decimal(1),) * 3)
+    assert cell.shares == (Decimal("33.4"), Decimal("33.3"), Decimal("33.3"))
+    halves = Cell(
+        group="gemeente",
+        respondents=7,
+        shown=True,
+        counts=(Decimal("0.5"), Decimal("2.5"), Decimal(4), Decimal(0), Decimal(0)),
+    )
+    assert sum(halves.shares) == 100
+    # 7.14, 35.71, 57.14: the spare tenth goes to the first of the two equal remainders.
+    assert halves.shares == (Decimal("7.2"), Decimal("35.7"), Decimal("57.1"), 0, 0)
 
 
 def test_a_round_without_results_reports_nothing(db: None) -> None:

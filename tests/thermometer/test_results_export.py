@@ -168,8 +168,10 @@ def test_the_response_sheet_shows_every_group(closed_round: Round) -> None:
         ["Group", "Invited", "Responded", "Response rate (%)"],
         ["All partners", None, 14, None],
         ["Municipalities", None, 6, None],
-        ["Water boards", None, 3, None],
-        ["Executive agencies", None, 5, None],
+        # 3 water boards are too few, and the agencies (5) are withheld with them so
+        # that all partners minus the municipalities does not give the 3 back.
+        ["Water boards", None, "Too few responses", None],
+        ["Executive agencies", None, "Too few responses", None],
         ["Province staff", None, 5, None],
     ]
 

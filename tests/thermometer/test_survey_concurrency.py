@@ -122,3 +122,37 @@ def test_200_different_invitations_submitted_in_parallel_store_200() -> None:
     assert Answer.objects.count() == ATTEMPTS * len(COMPLETE)
     assert Invitation.objects.filter(used_at__isnull=False).count() == ATTEMPTS
     assert not Draft.objects.exists()
+
+
+def test_a_submit_during_a_close_waits_for_it_and_is_refused() -> None:
+    """A response may not land after the round closed (and its results were counted):
+    a recompute would then change "all partners" by that one response."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    from thermometer.models import Round
+    from thermometer.services.survey import RoundClosed
+
+    invitation = invitation_with_complete_draft()
+    closing = threading.Event()
+
+    def close_slowly() -> None:
+        try:
+            with transaction.atomic():
+                Round.objects.select_for_update().get(pk=invitation.round_id)
+                Round.objects.filter(pk=invitation.round_id).update(status=Round.Status.CLOSED)
+                closing.set()
+                time.sleep(1.0)  # the submit arrives while the close is not committed
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close_slowly)
+    closer.start()
+    assert closing.wait(timeout=10)
+    with pytest.raises(RoundClosed):
+        submit_draft(Invitation.objects.get(pk=invitation.pk), revision=5)
+    closer.join()
+    assert not Response.objects.exists()
+    assert not SubmissionReceipt.objects.exists()

@@ -75,14 +75,23 @@ class Cell:
 
     @property
     def shares(self) -> tuple[Decimal, ...]:
-        """Percentages per answer value, one decimal."""
+        """Percentages per answer value, one decimal, adding up to exactly 100.
+
+        Rounded by largest remainder: rounding each share on its own would give
+        33.3 + 33.3 + 33.3 = 99.9 for three equal counts.
+        """
         total = sum(self.counts, Decimal(0))
         if not total:
             return ()
-        return tuple(
-            (100 * count / total).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-            for count in self.counts
+        tenths = [1000 * count / total for count in self.counts]  # in 0.1 percent
+        floors = [int(t) for t in tenths]
+        left = 1000 - sum(floors)
+        by_remainder = sorted(
+            range(len(tenths)), key=lambda index: (floors[index] - tenths[index], index)
         )
+        for index in by_remainder[:left]:
+            floors[index] += 1
+        return tuple(Decimal(f) / 10 for f in floors)
 
 
 @dataclass
@@ -94,6 +103,8 @@ class QuestionResult:
     text: str
     position: int
     cells: dict[str, Cell] = field(default_factory=dict)
+    # The wording each group was asked (partners and staff have their own questionnaire).
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def scale_max(self) -> int:
@@ -116,6 +127,10 @@ class GroupRate:
     group: str
     invited: int | None
     respondents: int
+    # False for a group below the threshold (and for those hidden with it): its count
+    # would tell everyone that the one organisation in it took part, and whether that
+    # person answered each question. Pages and exports then say "too few responses".
+    shown: bool = True
 
     @property
     def label(self) -> str:
@@ -123,7 +138,7 @@ class GroupRate:
 
     @property
     def rate(self) -> Decimal | None:
-        if not self.invited:
+        if not self.invited or not self.shown:
             return None
         return (100 * Decimal(self.respondents) / self.invited).quantize(
             ONE_DECIMAL, rounding=ROUND_HALF_UP
@@ -307,6 +322,7 @@ def _questions(results: Sequence[Result]) -> list[QuestionResult]:
                 text=first.text,
                 position=first.position,
                 cells=_cells(rows),
+                texts={row.group: row.text for row in rows},
             )
         )
     questions.sort(key=lambda q: (q.position, q.code))
@@ -317,9 +333,18 @@ def round_report(survey_round: Round) -> RoundReport:
     """The results of one round (3 queries)."""
     aggregation = Aggregation.objects.filter(round=survey_round).first()
     results = list(Result.objects.filter(round=survey_round).order_by("position", "code", "group"))
+    rows = list(GroupResult.objects.filter(round=survey_round))
+    shown = disclosed_groups(
+        {row.group: row.respondents for row in rows if row.group != ResultGroup.ALL_PARTNERS}
+    )
     rates = [
-        GroupRate(group=row.group, invited=row.invited, respondents=row.respondents)
-        for row in GroupResult.objects.filter(round=survey_round)
+        GroupRate(
+            group=row.group,
+            invited=row.invited,
+            respondents=row.respondents,
+            shown=row.respondents == 0 or row.group in shown,
+        )
+        for row in rows
     ]
     rates.sort(key=lambda rate: REPORTED_GROUPS.index(rate.group))
     return RoundReport(
@@ -402,18 +427,18 @@ def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
                 points.append(TrendPoint(round=survey_round, cell=None, changed=False, delta=None))
                 continue
             cell = question.cells[group]
+            text = question.texts.get(group, question.text)
             changed = previous_text is not None and (
-                question.text != previous_text or question.kind != previous_kind
+                text != previous_text or question.kind != previous_kind
             )
-            delta = (
-                cell.mean - previous_mean
-                if cell.shown and previous_mean is not None and cell.mean is not None
-                else None
-            )
+            # Both means as shown (one decimal), so the difference agrees with the
+            # values next to it: 7.6 and 7.64 are "7,6" twice, a change of 0.
+            mean = _shown_mean(cell)
+            delta = mean - previous_mean if mean is not None and previous_mean is not None else None
             points.append(TrendPoint(round=survey_round, cell=cell, changed=changed, delta=delta))
-            previous_text = question.text
+            previous_text = text
             previous_kind = question.kind
-            previous_mean = cell.mean if cell.shown else None
+            previous_mean = mean
         rows.append(
             TrendRow(
                 code=code,
@@ -424,6 +449,12 @@ def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
             )
         )
     return TrendReport(group=group, rounds=rounds, rows=rows)
+
+
+def _shown_mean(cell: Cell) -> Decimal | None:
+    if not cell.shown or cell.mean is None:
+        return None
+    return cell.mean.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def published_rounds() -> QuerySet[Round]:

@@ -232,7 +232,8 @@ def _distributions(report: RoundReport) -> Sheet:
 
 
 def _response(report: RoundReport) -> Sheet:
-    # Response counts say nothing about answers: shown for small groups too.
+    # A small group's count is withheld as on the page (GroupRate.shown): it would say
+    # that the one organisation in it took part.
     return Sheet(
         key="response",
         title=VIEWS["response"],
@@ -242,7 +243,12 @@ def _response(report: RoundReport) -> Sheet:
             Column(_("Responded"), "int"),
             Column(_("Response rate (%)"), "share"),
         ],
-        rows=[[rate.label, rate.invited, rate.respondents, rate.rate] for rate in report.rates],
+        rows=[
+            [rate.label, rate.invited, rate.respondents, rate.rate]
+            if rate.shown
+            else [rate.label, rate.invited, str(TOO_FEW), None]
+            for rate in report.rates
+        ],
     )
 
 

@@ -9,7 +9,7 @@ tabs, a double click) run one after the other instead of interleaving.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -156,6 +156,21 @@ def _lock_invitation(invitation: Invitation) -> Invitation:
     return locked
 
 
+def _hold_round_open(round_id: int) -> None:
+    """Share-lock the round row for the rest of the submit. Inside a transaction.
+
+    Closing a round takes FOR UPDATE on the row (services/rounds.py), so a close
+    waits for submits in progress, and a submit that comes during a close waits for
+    it and then sees the round closed. Without this a response could land after the
+    round closed and its results were computed, and a recompute would change "all
+    partners" by that one response: subtracting the two would reveal it. Submits do
+    not block each other (FOR SHARE). SQLite serialises all writes anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM thermometer_round WHERE id = %s FOR SHARE", [round_id])
+
+
 def save_answers(
     invitation: Invitation,
     *,
@@ -206,6 +221,7 @@ def submit_draft(invitation: Invitation, *, revision: int | None = None) -> Resp
     RevisionConflict or Incomplete, and then stores nothing.
     """
     with transaction.atomic():
+        _hold_round_open(invitation.round_id)
         locked = _lock_invitation(invitation)
         draft = Draft.objects.select_for_update().filter(invitation=locked).first()
         if draft is None:
