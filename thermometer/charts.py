@@ -162,12 +162,22 @@ def properties_chart(rows: Sequence[PropertyRow]) -> BarChart:
     )
 
 
-def rates_chart(rates: Sequence[tuple[str, Decimal | None]]) -> BarChart:
-    """Response rates in percent; a rate is unknown when nobody's invitations are known."""
+def rates_chart(rates: Sequence[tuple[str, Decimal | None, bool]]) -> BarChart:
+    """Response rates in percent, as (label, rate, shown): a rate is unknown when nobody's
+    invitations are known, and withheld ("too few responses") for a small group."""
     return bar_chart(
         [
-            (label, [Datum(label=label, value=rate, state=SHOWN if rate is not None else EMPTY)])
-            for label, rate in rates
+            (
+                label,
+                [
+                    Datum(
+                        label=label,
+                        value=rate if shown else None,
+                        state=SHOWN if shown and rate is not None else EMPTY if shown else HIDDEN,
+                    )
+                ],
+            )
+            for label, rate, shown in rates
         ],
         scale_max=100,
     )

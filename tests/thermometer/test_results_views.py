@@ -223,10 +223,12 @@ def test_the_response_table_gives_the_groups(staff_client: Client, results_round
     body = staff_client.get(detail_url(results_round), headers=EN).content.decode()
     municipalities = row(table(body, "response"), 'data-group="gemeente"')
     assert ">10<" in municipalities and ">5<" in municipalities and "50.0%" in municipalities
+    # 3 water boards: their count would say who took part, so it is withheld too.
     water_boards = row(table(body, "response"), 'data-group="waterschap"')
-    assert ">3<" in water_boards and "unknown" in water_boards  # none invited in this test
+    assert "Too few responses" in water_boards and ">3<" not in water_boards
+    assert "unknown" in water_boards  # none invited in this test
     chart = body.split('aria-labelledby="rates-chart-title"', 1)[1].split("</svg>", 1)[0]
-    assert "50.0%" in chart and "Number invited unknown" in chart
+    assert "50.0%" in chart and "Too few responses" in chart
 
 
 def test_without_invitations_the_response_is_a_table_without_a_chart(
@@ -287,9 +289,30 @@ def test_a_running_computation_shows_a_polling_progress_block(
     body = staff_client.get(detail_url(results_round), headers=EN).content.decode()
     block = re.search(r'<div id="results-progress"[^>]*>', body).group(0)
     assert f'hx-get="{progress_url(results_round)}"' in block
-    assert 'hx-trigger="every 2s"' in block and 'aria-live="polite"' in block
+    assert 'hx-trigger="every 2s"' in block and 'hx-swap="outerHTML"' in block
+    # The polled block replaces itself; the live region around it stays in the page.
+    assert "aria-live" not in block and "hx-target" not in block
+    region = live_region(body)
+    assert 'role="status"' in region and 'aria-live="polite"' in region
+    assert "hx-" not in region
     assert f'href="{progress_url(results_round)}"' in body  # the fallback without htmx
     assert "33% done" in body
+
+
+def live_region(body: str) -> str:
+    """The opening tag of the live region, which must hold the progress block."""
+    match = re.search(r'(<div [^>]*data-live-region[^>]*>)\s*<div id="results-progress"', body)
+    assert match, "the progress block is not the content of a live region"
+    assert body.count("data-live-region") == 1
+    return match.group(1)
+
+
+def test_a_failed_computation_is_shown_in_the_live_region_too(
+    staff_client: Client, results_round
+) -> None:
+    Aggregation.objects.filter(round=results_round).update(status="failed", error="x")
+    body = staff_client.get(detail_url(results_round), headers=EN).content.decode()
+    assert 'aria-live="polite"' in live_region(body)
 
 
 def test_a_failed_computation_says_why_without_the_traceback(
@@ -373,6 +396,10 @@ def test_the_progress_fragment_gives_the_percentage(staff_client: Client, result
     assert "<html" not in body
     assert 'data-percent="66"' in body and "66% done" in body
     assert 'hx-trigger="every 2s"' in body
+    # Only the content of the live region: the region itself stays in the page.
+    assert body.lstrip().startswith('<div id="results-progress"')
+    assert "aria-live" not in body and 'role="status"' not in body
+    assert "data-live-region" not in body
     assert "HX-Refresh" not in response.headers
     assert "HX-Request" in response.headers["Vary"]
 
@@ -385,6 +412,7 @@ def test_the_progress_fragment_reloads_the_page_when_done(
     body = response.content.decode()
     assert "The results are ready: 15 responses included." in body
     assert "hx-trigger" not in body
+    assert "aria-live" not in body and "data-live-region" not in body
 
 
 def test_the_progress_page_without_htmx_is_a_whole_page(
@@ -394,7 +422,9 @@ def test_the_progress_page_without_htmx_is_a_whole_page(
     response = staff_client.get(progress_url(results_round), headers=EN)
     body = response.content.decode()
     assert "<html" in body and 'data-aggregation-status="pending"' in body
+    assert 'aria-live="polite"' in live_region(body)
     assert detail_url(results_round) in body
+    assert f'href="{progress_url(results_round)}"' in body  # "Refresh this page"
     assert "HX-Refresh" not in response.headers
 
 

@@ -200,8 +200,10 @@ def _report_context(report: RoundReport, group: str) -> dict[str, Any]:
         "perspectives": properties[0].perspectives if properties else [],
         "distributions": _distributions(report.distributions(group)),
         "rates": report.rates,
-        "rates_known": any(rate.rate is not None for rate in report.rates),
-        "rates_chart": charts.rates_chart([(rate.label, rate.rate) for rate in report.rates]),
+        "rates_known": any(rate.invited for rate in report.rates),
+        "rates_chart": charts.rates_chart(
+            [(rate.label, rate.rate, rate.shown) for rate in report.rates]
+        ),
         "actions": list(report.round.actions.order_by("due_date", "title", "pk")),
     }
 
