@@ -74,7 +74,9 @@ def test_each_cell_gives_the_mean_the_respondents_and_the_change(
     body = staff_client.get(URL + "?groep=gemeente").content.decode()
     first, second, third = cells(trend_row(body, "q1a"))
     assert "7,0" in first and "(5)" in first and "data-delta" not in first
-    assert "7,6" in second and 'data-delta="up"' in second and "0,6 hoger" in second  # Dutch, the default
+    assert (
+        "7,6" in second and 'data-delta="up"' in second and "0,6 hoger" in second
+    )  # Dutch, the default
     assert "6,8" in third and 'data-delta="down"' in third and "0,8 lager" in third
     assert "▲" in second and "▼" in third
     assert trend_row(body, "q1b-betrouwbaar")  # the properties have rows too
