@@ -640,6 +640,10 @@ class ImprovementAction(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # One key per form shown: a double click or a retried post adds the action once.
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -1,6 +1,9 @@
 """action_create, action_detail, action_edit and the "you said, we did" section."""
 
 import datetime
+import re
+import uuid
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.context_processors import PermWrapper
@@ -14,6 +17,7 @@ import pytest
 from portal.models import User
 from tests.factories import ImprovementActionFactory, RoundFactory
 from thermometer.models import ImprovementAction, Round
+from thermometer.views import actions as action_views
 
 EN = {"accept-language": "en"}
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -41,6 +45,18 @@ def detail_url(action: ImprovementAction) -> str:
 
 def edit_url(action: ImprovementAction) -> str:
     return reverse("thermometer:action_edit", args=[action.pk])
+
+
+def version(action: ImprovementAction) -> str:
+    """The hidden version an edit form carries: when the action was last saved."""
+    action.refresh_from_db()
+    return action.updated_at.isoformat()
+
+
+def hidden_value(body: str, name: str) -> str:
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', body)
+    assert match, f"no hidden {name} in the form"
+    return match.group(1)
 
 
 VALID = {
@@ -140,6 +156,81 @@ def test_the_due_date_may_be_the_day_the_round_opened(
     assert response.status_code == 302
 
 
+def test_the_form_carries_a_new_submission_key_each_time(
+    admin_client_portal: Client, published: Round
+) -> None:
+    first = admin_client_portal.get(create_url(published), headers=EN).content.decode()
+    second = admin_client_portal.get(create_url(published), headers=EN).content.decode()
+    assert uuid.UUID(hidden_value(first, "submission_key"))
+    assert hidden_value(first, "submission_key") != hidden_value(second, "submission_key")
+
+
+def test_posting_the_same_form_twice_adds_one_action(
+    admin_client_portal: Client, published: Round
+) -> None:
+    form = admin_client_portal.get(create_url(published), headers=EN).content.decode()
+    data = {**VALID, "submission_key": hidden_value(form, "submission_key")}
+    first = admin_client_portal.post(create_url(published), data, headers=EN)
+    second = admin_client_portal.post(create_url(published), data, headers=EN)
+    action = ImprovementAction.objects.get()
+    assert action.submission_key == uuid.UUID(data["submission_key"])
+    assert action.history.count() == 1
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == detail_url(action)
+    body = admin_client_portal.get(second.url, headers=EN).content.decode()
+    assert "This improvement action was already saved." in body
+
+
+def test_a_corrected_form_keeps_its_key(admin_client_portal: Client, published: Round) -> None:
+    key = str(uuid.uuid4())
+    invalid = admin_client_portal.post(
+        create_url(published), {**VALID, "owner": "", "submission_key": key}, headers=EN
+    )
+    assert invalid.status_code == 200
+    assert hidden_value(invalid.content.decode(), "submission_key") == key
+    assert not ImprovementAction.objects.exists()
+    for _attempt in range(2):
+        response = admin_client_portal.post(
+            create_url(published), {**VALID, "submission_key": key}, headers=EN
+        )
+        assert response.status_code == 302
+    assert ImprovementAction.objects.count() == 1
+
+
+def test_a_form_without_a_valid_key_still_adds_the_action(
+    admin_client_portal: Client, published: Round
+) -> None:
+    for key in ("", "not-a-key"):
+        response = admin_client_portal.post(
+            create_url(published), {**VALID, "submission_key": key}, headers=EN
+        )
+        assert response.status_code == 302
+    assert ImprovementAction.objects.count() == 2
+    assert all(action.submission_key for action in ImprovementAction.objects.all())
+
+
+def test_two_posts_of_one_form_at_once_add_one_action(
+    admin_client_portal: Client, published: Round
+) -> None:
+    """The other post saved between this one's check and its insert: the unique key
+    refuses the second row, and this post goes to the action the other one saved."""
+    key = uuid.uuid4()
+    other = ImprovementActionFactory(round=published, title="Eerder opgeslagen", submission_key=key)
+    real = action_views._saved_with
+    checks = iter([None])  # the check before saving misses the other post's action
+    with mock.patch.object(
+        action_views, "_saved_with", side_effect=lambda k: next(checks, real(k))
+    ):
+        response = admin_client_portal.post(
+            create_url(published), {**VALID, "submission_key": str(key)}, headers=EN
+        )
+    assert response.status_code == 302
+    assert response.url == detail_url(other)
+    assert ImprovementAction.objects.count() == 1
+    body = admin_client_portal.get(response.url, headers=EN).content.decode()
+    assert "This improvement action was already saved." in body
+
+
 # --- Reading --------------------------------------------------------------------------
 
 
@@ -211,7 +302,13 @@ def test_an_edit_is_saved_and_recorded_in_the_history(
     assert 'value="2027-06-30"' in form  # the due date, in the date input's format
     response = admin_client_portal.post(
         edit_url(action),
-        {**VALID, "title": action.title, "status": "done", "properties": ["betrouwbaar"]},
+        {
+            **VALID,
+            "title": action.title,
+            "status": "done",
+            "properties": ["betrouwbaar"],
+            "version": hidden_value(form, "version"),
+        },
         headers=EN,
     )
     assert response.status_code == 302
@@ -240,6 +337,7 @@ def test_saving_without_changes_records_nothing(
         "status": action.status,
         "due_date": action.due_date.isoformat(),
         "properties": action.properties,
+        "version": version(action),
     }
     response = admin_client_portal.post(edit_url(action), data, headers=EN)
     assert response.status_code == 302
@@ -251,13 +349,82 @@ def test_saving_without_changes_records_nothing(
 def test_an_invalid_edit_changes_nothing(admin_client_portal: Client, published: Round) -> None:
     action = ImprovementActionFactory(round=published, title="Oud")
     response = admin_client_portal.post(
-        edit_url(action), {**VALID, "title": "Nieuw", "owner": ""}, headers=EN
+        edit_url(action),
+        {**VALID, "title": "Nieuw", "owner": "", "version": version(action)},
+        headers=EN,
     )
     assert response.status_code == 200
-    assert "There is a problem" in response.content.decode()
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert 'href="#id_owner"' in body
+    assert "Someone else changed" not in body
     action.refresh_from_db()
     assert action.title == "Oud"
     assert action.history.count() == 1
+
+
+def test_an_edit_based_on_an_older_version_is_refused(
+    admin_client_portal: Client, published: Round
+) -> None:
+    action = ImprovementActionFactory(round=published, title="Oud", owner="Team A")
+    form = admin_client_portal.get(edit_url(action), headers=EN).content.decode()
+    # Meanwhile someone else saves a change.
+    ImprovementAction.objects.filter(pk=action.pk).update(
+        owner="Team B", updated_at=action.updated_at + datetime.timedelta(seconds=1)
+    )
+    response = admin_client_portal.post(
+        edit_url(action),
+        {**VALID, "title": "Nieuw", "version": hidden_value(form, "version")},
+        headers=EN,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert (
+        "Someone else changed this improvement action in the meantime. Check the current "
+        "values and save again."
+    ) in body
+    # The form shows what is stored now, with the version it has now.
+    assert 'value="Oud"' in body
+    assert 'value="Team B"' in body
+    assert "Nieuw" not in body
+    assert hidden_value(body, "version") == version(action)
+    action.refresh_from_db()
+    assert (action.title, action.owner) == ("Oud", "Team B")
+    assert action.history.count() == 1
+    # Saved again from the refreshed form, the edit goes through.
+    response = admin_client_portal.post(
+        edit_url(action),
+        {**VALID, "title": "Nieuw", "version": hidden_value(body, "version")},
+        headers=EN,
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Nieuw"
+
+
+def test_an_edit_without_a_version_is_refused(
+    admin_client_portal: Client, published: Round
+) -> None:
+    action = ImprovementActionFactory(round=published, title="Oud")
+    response = admin_client_portal.post(edit_url(action), {**VALID, "title": "Nieuw"}, headers=EN)
+    assert response.status_code == 200
+    assert "Someone else changed this improvement action" in response.content.decode()
+    action.refresh_from_db()
+    assert action.title == "Oud"
+
+
+def test_saving_twice_from_the_same_form_is_refused_the_second_time(
+    admin_client_portal: Client, published: Round
+) -> None:
+    action = ImprovementActionFactory(round=published, title="Oud")
+    form = admin_client_portal.get(edit_url(action), headers=EN).content.decode()
+    data = {**VALID, "version": hidden_value(form, "version")}
+    assert admin_client_portal.post(edit_url(action), {**data, "title": "Een"}).status_code == 302
+    second = admin_client_portal.post(edit_url(action), {**data, "title": "Twee"}, headers=EN)
+    assert second.status_code == 200
+    action.refresh_from_db()
+    assert action.title == "Een"
 
 
 def test_actions_of_a_round_without_results_cannot_be_edited(

@@ -11,6 +11,7 @@ from thermometer.models import Answer, Round
 from thermometer.services.answers import (
     SMALLER_PARTNER_GROUPS,
     OpenQuestion,
+    answer_reference,
     find_open_answer,
     hide_answer,
     open_questions,
@@ -146,7 +147,7 @@ def test_it_counts_hidden_answers_for_staff_and_lists_them_for_administrators(
     add_response(survey_round, group="staff", answers={"open-verbeteren": "Meer tijd"})
     hide_answer(
         round=survey_round,
-        response_id=response.pk,
+        reference=answer_reference(response.pk, "open-verbeteren"),
         code="open-verbeteren",
         by=administrator,
         hidden=True,
@@ -169,7 +170,7 @@ def test_hiding_records_who_and_when_and_logs_it(
     with caplog.at_level(logging.INFO, logger="thermometer.services.answers"):
         hide_answer(
             round=survey_round,
-            response_id=response.pk,
+            reference=answer_reference(response.pk, "open-verbeteren"),
             code="open-verbeteren",
             by=administrator,
             hidden=True,
@@ -178,13 +179,18 @@ def test_hiding_records_who_and_when_and_logs_it(
     assert answer.hidden_at is not None
     assert answer.hidden_by == administrator
     assert "beheerder hid open answer open-verbeteren" in caplog.text
+    assert str(response.pk) not in caplog.text
 
 
 def test_hiding_twice_changes_nothing_the_second_time(
     survey_round: Round, administrator: User
 ) -> None:
     response = add_response(survey_round, group="staff", answers={"open-verbeteren": "Piet"})
-    kwargs = {"round": survey_round, "response_id": response.pk, "code": "open-verbeteren"}
+    kwargs = {
+        "round": survey_round,
+        "reference": answer_reference(response.pk, "open-verbeteren"),
+        "code": "open-verbeteren",
+    }
     hide_answer(**kwargs, by=administrator, hidden=True)
     first = Answer.objects.get(response=response).hidden_at
     hide_answer(**kwargs, by=administrator, hidden=True)
@@ -193,7 +199,11 @@ def test_hiding_twice_changes_nothing_the_second_time(
 
 def test_showing_again_clears_the_mark(survey_round: Round, administrator: User) -> None:
     response = add_response(survey_round, group="staff", answers={"open-verbeteren": "Piet"})
-    kwargs = {"round": survey_round, "response_id": response.pk, "code": "open-verbeteren"}
+    kwargs = {
+        "round": survey_round,
+        "reference": answer_reference(response.pk, "open-verbeteren"),
+        "code": "open-verbeteren",
+    }
     hide_answer(**kwargs, by=administrator, hidden=True)
     hide_answer(**kwargs, by=administrator, hidden=False)
     answer = Answer.objects.get(response=response)
@@ -208,7 +218,11 @@ def test_only_a_non_empty_open_answer_can_be_hidden(
     response = add_response(survey_round, group="staff", answers={"q1a": 7, "open-behouden": ""})
     with pytest.raises(Answer.DoesNotExist):
         hide_answer(
-            round=survey_round, response_id=response.pk, code=code, by=administrator, hidden=True
+            round=survey_round,
+            reference=answer_reference(response.pk, code),
+            code=code,
+            by=administrator,
+            hidden=True,
         )
 
 
@@ -220,7 +234,7 @@ def test_an_answer_of_another_round_cannot_be_hidden(
     with pytest.raises(Answer.DoesNotExist):
         hide_answer(
             round=survey_round,
-            response_id=response.pk,
+            reference=answer_reference(response.pk, "open-verbeteren"),
             code="open-verbeteren",
             by=administrator,
             hidden=True,
@@ -228,7 +242,7 @@ def test_an_answer_of_another_round_cannot_be_hidden(
     with pytest.raises(Answer.DoesNotExist):
         hide_answer(
             round=survey_round,
-            response_id=uuid.uuid4(),
+            reference=answer_reference(uuid.uuid4(), "open-verbeteren"),
             code="open-verbeteren",
             by=administrator,
             hidden=True,
@@ -242,4 +256,75 @@ def test_find_open_answer_refuses_answers_of_groups_too_small_to_read(
     settings.THERMOMETER_MIN_GROUP_SIZE_OPEN = 10
     response = add_response(survey_round, group="waterschap", answers={"open-verbeteren": "X"})
     with pytest.raises(Answer.DoesNotExist):
-        find_open_answer(survey_round, response_id=response.pk, code="open-verbeteren")
+        find_open_answer(
+            survey_round,
+            reference=answer_reference(response.pk, "open-verbeteren"),
+            code="open-verbeteren",
+        )
+
+
+# --- References -------------------------------------------------------------------------
+
+
+def test_answers_are_listed_by_reference_never_by_response(survey_round: Round, settings) -> None:
+    settings.THERMOMETER_MIN_GROUP_SIZE_OPEN = 1
+    response = add_response(
+        survey_round,
+        group="staff",
+        answers={"open-behouden": "Korte lijnen", "open-verbeteren": "Sneller reageren"},
+    )
+    questions = read(survey_round, include_hidden=True)
+    (behouden,) = questions["open-behouden"].blocks[0].answers
+    (verbeteren,) = questions["open-verbeteren"].blocks[0].answers
+    assert behouden.reference == answer_reference(response.pk, "open-behouden")
+    assert verbeteren.reference == answer_reference(response.pk, "open-verbeteren")
+    assert behouden.anchor == f"answer-open-behouden-{behouden.reference}"
+    assert not hasattr(behouden, "response_id")
+
+
+def test_one_responses_references_are_unrelated_and_keyed(settings) -> None:
+    response_id = uuid.uuid4()
+    first = answer_reference(response_id, "open-behouden")
+    second = answer_reference(response_id, "open-verbeteren")
+    assert first != second
+    assert len(first) == len(second) == 24
+    assert set(first + second) <= set("0123456789abcdef")
+    assert first == answer_reference(response_id, "open-behouden")  # stable, for the anchor
+    # A keyed hash: without the secret key nobody computes or links them.
+    settings.SECRET_KEY = "another secret key for this test only, long enough"
+    assert answer_reference(response_id, "open-behouden") != first
+    assert answer_reference(response_id, "open-verbeteren") != second
+
+
+def test_find_open_answer_resolves_a_reference(survey_round: Round, settings) -> None:
+    settings.THERMOMETER_MIN_GROUP_SIZE_OPEN = 1
+    response = add_response(
+        survey_round,
+        group="staff",
+        answers={"open-behouden": "Korte lijnen", "open-verbeteren": "Sneller reageren"},
+    )
+    found = find_open_answer(
+        survey_round,
+        reference=answer_reference(response.pk, "open-verbeteren"),
+        code="open-verbeteren",
+    )
+    assert found.text == "Sneller reageren"
+    with pytest.raises(Answer.DoesNotExist):  # the reference of another question's answer
+        find_open_answer(
+            survey_round,
+            reference=answer_reference(response.pk, "open-behouden"),
+            code="open-verbeteren",
+        )
+
+
+def test_equal_texts_are_not_ordered_by_response(survey_round: Round, settings) -> None:
+    """Among equal texts an order by response would be the same under each question."""
+    settings.THERMOMETER_MIN_GROUP_SIZE_OPEN = 1
+    for _n in range(6):
+        add_response(
+            survey_round, group="staff", answers={"open-behouden": "Ja", "open-verbeteren": "Ja"}
+        )
+    questions = read(survey_round)
+    for code in ("open-behouden", "open-verbeteren"):
+        references = [answer.reference for answer in questions[code].blocks[0].answers]
+        assert references == sorted(references)

@@ -11,6 +11,7 @@ import pytest
 from portal.models import User
 from tests.factories import OrganisationFactory, RoundFactory, add_response
 from thermometer.models import Answer, Response, Round
+from thermometer.services.answers import answer_reference
 
 EN = {"accept-language": "en"}
 
@@ -45,6 +46,10 @@ def respond(survey_round: Round, group: str, count: int, **fields: object) -> li
         )
         for n in range(count)
     ]
+
+
+def reference(answer: Answer) -> str:
+    return answer_reference(answer.response_id, answer.question.code)
 
 
 def page(client: Client, survey_round: Round, query: str = "") -> str:
@@ -194,12 +199,60 @@ def test_administrators_see_hidden_answers_marked_with_a_show_again_button(
         hidden_at=survey_round.closes_at,
     )
     body = page(admin_client_portal, survey_round)
-    item = body[body.index(f'id="answer-{responses[0].pk}-open-verbeteren"') :]
+    code = "open-verbeteren"
+    item = body[body.index(f'id="answer-{code}-{answer_reference(responses[0].pk, code)}"') :]
     item = item[: item.index("</li>")]
     assert "Jan de Vries van team Wegen" in item
     assert "Hidden" in item
     assert 'value="show"' in item
     assert body.count('value="hide"') == 9
+
+
+@pytest.mark.parametrize("reader", ["staff_client", "admin_client_portal"])
+def test_the_page_never_shows_a_response_key(
+    request: pytest.FixtureRequest, survey_round: Round, administrator: User, reader: str
+) -> None:
+    """The same response key on one person's answers to different questions would let
+    a reader put their answers together again."""
+    responses = [
+        add_response(
+            survey_round,
+            group="staff",
+            answers={"open-behouden": f"Behouden {n}", "open-verbeteren": f"Verbeteren {n}"},
+        )
+        for n in range(10)
+    ]
+    Answer.objects.filter(response=responses[0], question__code="open-behouden").update(
+        hidden_at=survey_round.closes_at, hidden_by=administrator
+    )
+    body = page(request.getfixturevalue(reader), survey_round)
+    assert "Verbeteren 9" in body
+    for response in Response.objects.filter(round=survey_round):
+        assert str(response.pk) not in body
+        assert response.pk.hex not in body
+
+
+def test_the_answers_of_one_response_have_unrelated_references(
+    admin_client_portal: Client, survey_round: Round
+) -> None:
+    for n in range(10):
+        add_response(
+            survey_round,
+            group="staff",
+            answers={"open-behouden": f"Behouden {n}", "open-verbeteren": f"Verbeteren {n}"},
+        )
+    behouden, verbeteren = (
+        Answer.objects.get(response__round=survey_round, text=text)
+        for text in ("Behouden 4", "Verbeteren 4")
+    )
+    assert behouden.response_id == verbeteren.response_id
+    first, second = reference(behouden), reference(verbeteren)
+    assert first != second  # and keyed: see test_answers_service
+    body = page(admin_client_portal, survey_round)
+    assert f'id="answer-open-behouden-{first}"' in body
+    assert f'id="answer-open-verbeteren-{second}"' in body
+    assert f'name="answer" value="{first}"' in body
+    assert f'name="answer" value="{second}"' in body
 
 
 def test_the_page_reads_a_fixed_number_of_queries(
@@ -247,7 +300,7 @@ def post_hide(client: Client, survey_round: Round, **data: object):
 def test_staff_may_not_hide_answers(
     staff_client: Client, survey_round: Round, answer: Answer
 ) -> None:
-    data = {"response": answer.response_id, "question": "open-verbeteren", "action": "hide"}
+    data = {"answer": reference(answer), "question": "open-verbeteren", "action": "hide"}
     assert post_hide(staff_client, survey_round, **data, confirm="on").status_code == 403
     assert post_hide(Client(), survey_round, **data).status_code == 302
     answer.refresh_from_db()
@@ -260,7 +313,7 @@ def test_hiding_first_asks_for_confirmation(
     response = post_hide(
         admin_client_portal,
         survey_round,
-        response=answer.response_id,
+        answer=reference(answer),
         question="open-verbeteren",
         action="hide",
     )
@@ -269,6 +322,9 @@ def test_hiding_first_asks_for_confirmation(
     assert "Hide this answer?" in body
     assert answer.text in body
     assert 'name="confirm" value="on"' in body
+    assert f'name="answer" value="{reference(answer)}"' in body
+    assert f'{answers_url(survey_round)}#answer-open-verbeteren-{reference(answer)}"' in body
+    assert str(answer.response_id) not in body
     answer.refresh_from_db()
     assert answer.hidden_at is None
 
@@ -279,7 +335,7 @@ def test_a_confirmed_hide_hides_the_answer_and_returns_to_it(
     response = post_hide(
         admin_client_portal,
         survey_round,
-        response=answer.response_id,
+        answer=reference(answer),
         question="open-verbeteren",
         action="hide",
         confirm="on",
@@ -288,7 +344,7 @@ def test_a_confirmed_hide_hides_the_answer_and_returns_to_it(
     assert response.status_code == 302
     assert response.url == (
         f"{answers_url(survey_round)}?question=open-verbeteren"
-        f"#answer-{answer.response_id}-open-verbeteren"
+        f"#answer-open-verbeteren-{reference(answer)}"
     )
     answer.refresh_from_db()
     assert answer.hidden_at is not None
@@ -306,7 +362,7 @@ def test_show_again_needs_no_confirmation(
     response = post_hide(
         admin_client_portal,
         survey_round,
-        response=answer.response_id,
+        answer=reference(answer),
         question="open-verbeteren",
         action="show",
     )
@@ -320,15 +376,18 @@ def test_show_again_needs_no_confirmation(
     [
         {},
         {"question": "open-verbeteren", "action": "hide"},
-        {"response": "12", "question": "open-verbeteren", "action": "hide"},
-        {"response": "RESPONSE", "question": "open-verbeteren", "action": "delete"},
-        {"response": "RESPONSE", "question": "", "action": "hide"},
+        {"answer": "12", "question": "open-verbeteren", "action": "hide"},
+        {"answer": "ANSWER", "question": "open-verbeteren", "action": "delete"},
+        {"answer": "ANSWER", "question": "", "action": "hide"},
+        # The response's UUID is no reference.
+        {"answer": "RESPONSE", "question": "open-verbeteren", "action": "hide"},
     ],
 )
 def test_incomplete_or_invalid_input_is_answered_with_400_and_a_reason(
     admin_client_portal: Client, survey_round: Round, answer: Answer, data: dict
 ) -> None:
-    data = {k: str(answer.response_id) if v == "RESPONSE" else v for k, v in data.items()}
+    values = {"ANSWER": reference(answer), "RESPONSE": str(answer.response_id)}
+    data = {k: values.get(v, v) for k, v in data.items()}
     response = post_hide(admin_client_portal, survey_round, **data, confirm="on")
     assert response.status_code == 400
     body = response.content.decode()
@@ -342,11 +401,15 @@ def test_incomplete_or_invalid_input_is_answered_with_400_and_a_reason(
 def test_an_unknown_answer_is_not_found(
     admin_client_portal: Client, survey_round: Round, answer: Answer, question: str
 ) -> None:
-    for response_id in (answer.response_id, uuid.uuid4()):
+    for unknown in (
+        reference(answer),  # of open-verbeteren, not of this question
+        answer_reference(answer.response_id, question),  # not an open answer of the round
+        answer_reference(uuid.uuid4(), "open-verbeteren"),
+    ):
         response = post_hide(
             admin_client_portal,
             survey_round,
-            response=response_id,
+            answer=unknown,
             question=question,
             action="hide",
             confirm="on",
@@ -361,7 +424,7 @@ def test_an_answer_of_another_round_is_not_found(
     response = post_hide(
         admin_client_portal,
         other,
-        response=answer.response_id,
+        answer=reference(answer),
         question="open-verbeteren",
         action="hide",
         confirm="on",
@@ -378,7 +441,7 @@ def test_the_confirmation_never_shows_an_answer_of_a_group_too_small(
     response = post_hide(
         admin_client_portal,
         survey_round,
-        response=small.pk,
+        answer=answer_reference(small.pk, "open-verbeteren"),
         question="open-verbeteren",
         action="hide",
     )

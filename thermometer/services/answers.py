@@ -8,10 +8,15 @@ services/disclosure.py allows it. Answers of groups that still cannot be shown a
 counted, never read. The order is by text, never by key or time: the order of
 submission could point at the person.
 
-Answers are addressed by their response (a random UUID) and question code, never by
-Answer.pk, whose sequence would give the order of submission away.
+Answers are addressed by an opaque reference per answer (answer_reference) and the
+question code: never by Answer.pk, whose sequence would give the order of submission
+away, and never by the response's UUID, which is the same on one respondent's answers
+to every question and would let a reader link them together. The reference is a
+keyed hash of response and question, so the references of one response's answers are
+unrelated to each other; it is resolved by computing it again (resolve_reference).
 """
 
+import itertools
 import logging
 import uuid
 from collections.abc import Iterable
@@ -22,6 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
@@ -43,16 +49,32 @@ SMALLER_PARTNER_GROUPS = "smaller-partners"
 BLOCK_ORDER = (*(str(g) for g in PARTNER_GROUPS), SMALLER_PARTNER_GROUPS, str(ResultGroup.STAFF))
 
 
+REFERENCE_SALT = "thermometer.open-answer"
+REFERENCE_LENGTH = 24  # hex digits: 96 bits
+
+
+def answer_reference(response_id: uuid.UUID, code: str) -> str:
+    """The opaque reference of the answer of a response to a question: what the page
+    shows instead of the response's UUID. Without the secret key the references of
+    one response's answers to different questions cannot be linked."""
+    return salted_hmac(REFERENCE_SALT, f"{response_id}:{code}").hexdigest()[:REFERENCE_LENGTH]
+
+
+def answer_anchor(reference: str, code: str) -> str:
+    """The id of an answer on the open answers page."""
+    return f"answer-{code}-{reference}"
+
+
 @dataclass(frozen=True)
 class OpenAnswer:
-    response_id: uuid.UUID
+    reference: str  # answer_reference(): never the response's UUID
     code: str
     text: str
     hidden: bool
 
     @property
     def anchor(self) -> str:
-        return f"answer-{self.response_id}-{self.code}"
+        return answer_anchor(self.reference, self.code)
 
 
 @dataclass
@@ -138,18 +160,24 @@ def read_open_answers(
     )
 
 
-def find_open_answer(survey_round: Round, *, response_id: uuid.UUID, code: str) -> Answer:
-    """A non-empty open answer of the round whose group may be read (as listed by
-    read_open_answers); raises Answer.DoesNotExist otherwise."""
-    return (
-        _open_answers(survey_round)
-        .select_related("question")
-        .get(
-            response_id=response_id,
-            question__code=code,
-            response__respondent_group__in=list(_blocks(survey_round)),
-        )
+def find_open_answer(survey_round: Round, *, reference: str, code: str) -> Answer:
+    """The non-empty open answer of the round with this reference, of a group that may
+    be read (as listed by read_open_answers); raises Answer.DoesNotExist otherwise."""
+    answers = _open_answers(survey_round).filter(
+        response__respondent_group__in=list(_blocks(survey_round))
     )
+    pk = resolve_reference(answers, reference=reference, code=code)
+    return Answer.objects.select_related("question").get(pk=pk)
+
+
+def resolve_reference(answers: QuerySet[Answer], *, reference: str, code: str) -> int:
+    """The pk of the answer among `answers` to question `code` whose reference this is
+    (one query: the answers to that question); raises Answer.DoesNotExist otherwise."""
+    candidates = answers.filter(question__code=code).values_list("pk", "response_id").order_by()
+    for pk, response_id in candidates:
+        if constant_time_compare(answer_reference(response_id, code), reference):
+            return pk
+    raise Answer.DoesNotExist("There is no open answer with this reference.")
 
 
 def _open_answers(survey_round: Round) -> QuerySet[Answer]:
@@ -205,10 +233,20 @@ def _assemble(
             )
         return blocks[code, key]
 
-    for response_id, code, group, text, hidden_at in rows:
-        if code in by_code:
+    # Answers with the same text come in the order of their reference, not of their
+    # response: an order by response would be the same under every question.
+    for _text, same in itertools.groupby(rows, key=lambda row: row[3]):
+        listed = sorted(
+            (
+                (answer_reference(response_id, code), code, group, text, hidden_at)
+                for response_id, code, group, text, hidden_at in same
+                if code in by_code
+            ),
+            key=lambda row: row[0],
+        )
+        for reference, code, group, text, hidden_at in listed:
             block(code, block_of[group]).answers.append(
-                OpenAnswer(response_id=response_id, code=code, text=text, hidden=bool(hidden_at))
+                OpenAnswer(reference=reference, code=code, text=text, hidden=bool(hidden_at))
             )
     for code, group, total, hidden in counts:
         if code not in by_code:
@@ -222,30 +260,27 @@ def _assemble(
     return list(by_code.values())
 
 
-def hide_answer(
-    *, round: Round, response_id: uuid.UUID, code: str, by: User, hidden: bool
-) -> Answer:
-    """Hide an open answer of the round (or show it again). Idempotent.
+def hide_answer(*, round: Round, reference: str, code: str, by: User, hidden: bool) -> Answer:
+    """Hide the open answer of the round with this reference (answer_reference), or
+    show it again. Idempotent.
 
     Raises Answer.DoesNotExist for anything but a non-empty open answer of the round.
     """
+    pk = resolve_reference(_open_answers(round), reference=reference, code=code)
     with transaction.atomic():
-        answer = (
-            _open_answers(round)
-            .select_for_update(of=("self",))
-            .get(response_id=response_id, question__code=code)
-        )
+        answer = Answer.objects.select_for_update().get(pk=pk)
         if (answer.hidden_at is not None) == hidden:
             return answer
         answer.hidden_at = timezone.now() if hidden else None
         answer.hidden_by = by if hidden else None
         answer.save(update_fields=["hidden_at", "hidden_by"])
     logger.info(
-        "%s %s open answer %s of response %s in round %s",
+        "%s %s open answer %s (answer %s, reference %s) in round %s",
         by.get_username(),
         "hid" if hidden else "showed again",
         code,
-        response_id,
+        answer.pk,
+        reference,
         round.pk,
     )
     return answer

@@ -4,10 +4,16 @@ Actions belong to rounds whose results exist (closed or published); readers see 
 of the rounds whose results they may read (services/reports.rounds_with_results), so
 a partner sees actions of published rounds only. Single-model CRUD: the ModelForm
 saves, simple_history records who changed what (its middleware knows the user).
+
+Adding is idempotent per form shown (its submission key, unique in the database); an
+edit based on values someone else has changed since is refused (forms_actions.py).
 """
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,10 +37,24 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         instance=ImprovementAction(round=survey_round, created_by=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        action = form.save()
-        messages.success(request, _("%(title)s has been added.") % {"title": action})
-        return redirect(action)
+    if request.method == "POST":
+        key = form.submission_key
+        existing = _saved_with(key)
+        if existing is not None:  # a double click, or the form posted again
+            return _already_saved(request, existing)
+        if form.is_valid():
+            form.instance.submission_key = key
+            try:
+                with transaction.atomic():
+                    action = form.save()
+            except IntegrityError:
+                # The same form, posted at the same time, was saved first.
+                existing = _saved_with(key)
+                if existing is None:
+                    raise
+                return _already_saved(request, existing)
+            messages.success(request, _("%(title)s has been added.") % {"title": action})
+            return redirect(action)
     context = {"form": form, "round": survey_round, "breadcrumb_trail": _trail(survey_round)}
     return render(request, "thermometer/action_form.html", context)
 
@@ -59,26 +79,47 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("thermometer.change_improvementaction", raise_exception=True)
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(
-        ImprovementAction.objects.select_related("round").filter(round__status__in=WITH_RESULTS),
-        pk=pk,
+    actions = ImprovementAction.objects.select_related("round").filter(
+        round__status__in=WITH_RESULTS
     )
-    title = action.title  # the form changes the instance, even when the input is invalid
-    form = ImprovementActionForm(
-        request.POST if request.method == "POST" else None, instance=action
-    )
-    if request.method == "POST" and form.is_valid():
-        if form.has_changed():
-            form.save()
-            messages.success(
-                request, _("The changes to %(title)s have been saved.") % {"title": action}
-            )
-        else:
-            messages.info(request, _("Nothing changed."))
-        return redirect(action)
+    if request.method != "POST":
+        action = get_object_or_404(actions, pk=pk)
+        title = action.title
+        form = ImprovementActionForm(instance=action)
+    else:
+        with transaction.atomic():
+            # Locked from comparing the version until saving: no edit slips in between.
+            action = get_object_or_404(actions.select_for_update(of=("self",)), pk=pk)
+            title = action.title  # the form changes the instance, even when the input is invalid
+            form = ImprovementActionForm(request.POST, instance=action)
+            if form.is_valid():
+                if form.has_changed():
+                    form.save()
+                    messages.success(
+                        request, _("The changes to %(title)s have been saved.") % {"title": action}
+                    )
+                else:
+                    messages.info(request, _("Nothing changed."))
+                return redirect(action)
+        if form.stale:
+            # Someone else saved in the meantime: show what is stored now.
+            action.refresh_from_db()
+            title = action.title
+            form = ImprovementActionForm.refused_as_stale(action)
     trail = [*_trail(action.round), (action.get_absolute_url(), title)]
     context = {"form": form, "round": action.round, "action": action, "breadcrumb_trail": trail}
     return render(request, "thermometer/action_form.html", context)
+
+
+def _saved_with(key: uuid.UUID | None) -> ImprovementAction | None:
+    if key is None:
+        return None
+    return ImprovementAction.objects.filter(submission_key=key).first()
+
+
+def _already_saved(request: HttpRequest, action: ImprovementAction) -> HttpResponse:
+    messages.info(request, _("This improvement action was already saved."))
+    return redirect(action)
 
 
 def _trail(survey_round: Round) -> list[tuple[str, str]]:

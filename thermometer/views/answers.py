@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thermometer.models import Answer, Question, Round
 from thermometer.services.answers import (
+    REFERENCE_LENGTH,
+    answer_anchor,
     find_open_answer,
     hide_answer,
     open_questions,
@@ -42,9 +44,14 @@ class QuestionFilterForm(forms.Form):
 
 
 class HideAnswerForm(forms.Form):
-    """An answer by its response's random key and question code, never by Answer.pk."""
+    """An answer by its opaque reference and question code: never by Answer.pk, never
+    by its response's UUID (services/answers.py)."""
 
-    response = forms.UUIDField(label=gettext_lazy("Response"))
+    answer = forms.RegexField(
+        label=gettext_lazy("Answer"),
+        regex=rf"^[0-9a-f]{{{REFERENCE_LENGTH}}}$",
+        max_length=REFERENCE_LENGTH,
+    )
     question = forms.SlugField(label=gettext_lazy("Question"), max_length=60)
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
@@ -95,16 +102,20 @@ def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "thermometer/answer_hide_invalid.html", context, status=400)
     data = form.cleaned_data
     hide = data["action"] == "hide"
+    anchor = answer_anchor(data["answer"], data["question"])
     try:
         if hide and not data["confirm"]:
-            answer = find_open_answer(
-                survey_round, response_id=data["response"], code=data["question"]
-            )
-            context = {"round": survey_round, "answer": answer, "form": form}
+            answer = find_open_answer(survey_round, reference=data["answer"], code=data["question"])
+            context = {
+                "round": survey_round,
+                "answer": answer,
+                "form": form,
+                "back": _answers_url(survey_round, data["shown"], anchor),
+            }
             return render(request, "thermometer/answer_hide_confirm.html", context)
         hide_answer(
             round=survey_round,
-            response_id=data["response"],
+            reference=data["answer"],
             code=data["question"],
             by=request.user,
             hidden=hide,
@@ -115,9 +126,7 @@ def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The answer is hidden: province staff no longer see it."))
     else:
         messages.success(request, _("The answer is shown again."))
-    return redirect(
-        _answers_url(survey_round, data["shown"], f"answer-{data['response']}-{data['question']}")
-    )
+    return redirect(_answers_url(survey_round, data["shown"], anchor))
 
 
 def _answers_url(survey_round: Round, shown: str, anchor: str) -> str:
