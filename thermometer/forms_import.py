@@ -6,6 +6,7 @@ does the reading); the rows are checked by the service, which lists every proble
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thermometer.models import Round
@@ -54,6 +55,14 @@ class ResultsImportForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on <= opens_on:
+        # A plausible range: the service checks it too, and cannot store year 1.
+        if opens_on and opens_on < history_import.EARLIEST_DAY:
+            self.add_error("opens_on", _("The opening date must be on or after 1 January 1990."))
+        if closes_on and closes_on > timezone.localdate():
+            self.add_error(
+                "closes_on",
+                _("An imported round lies in the past: the closing date cannot be after today."),
+            )
+        elif opens_on and closes_on and closes_on <= opens_on:
             self.add_error("closes_on", _("The closing date must be after the opening date."))
         return cleaned

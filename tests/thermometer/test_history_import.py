@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 
 from portal.models import User
 from thermometer.models import Aggregation, GroupResult, Result, Round
-from thermometer.services import history_import
+from thermometer.services import aggregation, history_import
 from thermometer.services.history_import import CountsInvalid, ImportFileError, RowError
 from thermometer.services.reports import round_report
 
@@ -48,9 +50,15 @@ def run(user: User, counts, *, name: str = "Nulmeting 2020", note: str = "") -> 
 def errors_of(user: User, counts) -> list[RowError]:
     with pytest.raises(CountsInvalid) as raised:
         run(user, counts)
+    assert_nothing_stored()
+    return raised.value.errors
+
+
+def assert_nothing_stored() -> None:
     assert not Round.objects.exists(), "nothing is stored when a row is wrong"
     assert not Result.objects.exists()
-    return raised.value.errors
+    assert not GroupResult.objects.exists()
+    assert not Aggregation.objects.exists()
 
 
 def test_it_stores_half_counts_with_exact_mean_and_median(administrator: User) -> None:
@@ -353,3 +361,316 @@ def test_the_template_lists_every_question_for_every_group(administrator: User) 
     assert ("q2", "gemeente") not in keys
     assert explanation.max_row >= 5
     assert history_import.counts_template() == history_import.counts_template()
+
+
+# --- Values that are not counts -------------------------------------------------------
+
+NOT_A_COUNT = "“%s” is not a count: use a whole number or a half, e.g. 3 or 2,5."
+THOUSANDS = "“%s” is not a count: write a thousand as 1000, without a separator, and a half as 2,5."
+TOO_LARGE = "“%s” is too large: a count is at most 100000."
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("-1", NOT_A_COUNT % "-1"),
+        ("1e3", NOT_A_COUNT % "1e3"),
+        ("NaN", NOT_A_COUNT % "NaN"),
+        ("inf", NOT_A_COUNT % "inf"),
+        ("²", NOT_A_COUNT % "²"),
+        ("٣", NOT_A_COUNT % "٣"),  # an Arabic-Indic three: digits are ASCII only
+        ("+3", NOT_A_COUNT % "+3"),
+        ("2,25", NOT_A_COUNT % "2,25"),
+        ("2,5,0", NOT_A_COUNT % "2,5,0"),
+        ("1.000", THOUSANDS % "1.000"),
+        ("1,000", THOUSANDS % "1,000"),
+        ("12.500,5", NOT_A_COUNT % "12.500,5"),
+        ("1.000.000", THOUSANDS % "1.000.000"),
+        ("100000,5", TOO_LARGE % "100000,5"),
+        ("100001", TOO_LARGE % "100001"),
+        ("99999999999999999999", TOO_LARGE % "99999999999999999999"),
+        ("9" * 100, TOO_LARGE % ("9" * 30 + "…")),
+    ],
+)
+def test_a_cell_that_is_not_a_count_is_a_row_error(
+    administrator: User, cell: str, message: str
+) -> None:
+    errors = errors_of(administrator, table(f"q1a;gemeente;;;;;;;{cell};;;;"))
+    assert errors == [RowError(2, "6", message)]
+
+
+@pytest.mark.parametrize(
+    ("cells", "distribution"),
+    [
+        (" 2,5 ;0,5;", {"6": 2.5, "7": 0.5}),  # spaces around a decimal comma
+        (" 2.50 ; 0.5;", {"6": 2.5, "7": 0.5}),
+        ("007;;", {"6": 7}),
+        ("100000;;", {"6": 100000}),  # the largest count in a cell
+    ],
+)
+def test_counts_in_their_usual_forms_are_read(
+    administrator: User, cells: str, distribution: dict
+) -> None:
+    survey_round = run(administrator, table(f"q1a;gemeente;;;;;;;{cells};;"))
+    result = Result.objects.get(round=survey_round, group="gemeente", code="q1a")
+    assert result.distribution == distribution
+
+
+def test_the_largest_counts_are_stored_exactly(administrator: User) -> None:
+    full = ";".join(["100000"] * 10)
+    counts = table(
+        f"q1a;gemeente;1000000;{full}",
+        f"q1a;waterschap;1000000;{full}",
+        f"q1a;uitvoeringsdienst;1000000;{full}",
+        f"q1a;overig;1000000;{full}",
+        f"q2;medewerkers;1000000;{full}",
+    )
+    survey_round = run(administrator, counts)
+    partners = Result.objects.get(round=survey_round, group="partners", code="q1a")
+    assert partners.respondents == 4_000_000
+    assert partners.value_sum == Decimal(4 * 100_000 * 55)
+    assert partners.mean == Decimal("5.5000")
+    assert survey_round.group_results.get(group="partners").invited == 4_000_000
+    assert survey_round.aggregation.responses == 5_000_000
+
+
+@pytest.mark.parametrize(
+    ("invited", "message"),
+    [
+        ("²", "The number invited must be a whole number."),
+        ("-3", "The number invited must be a whole number."),
+        ("12.5", "The number invited must be a whole number."),
+        ("1e3", "The number invited must be a whole number."),
+        ("1.000", "The number invited must be a whole number."),
+        ("1000001", "The number invited is more than 1000000."),
+        ("99999999999999999999", "The number invited is more than 1000000."),
+        ("2147483648", "The number invited is more than 1000000."),
+    ],
+)
+def test_a_number_invited_that_is_not_a_whole_number_in_range_is_a_row_error(
+    administrator: User, invited: str, message: str
+) -> None:
+    errors = errors_of(administrator, table(f"q1a;gemeente;{invited};;;;;;1;;;;"))
+    assert errors == [RowError(2, "uitgenodigd", message)]
+
+
+def test_the_largest_number_invited_is_stored(administrator: User) -> None:
+    survey_round = run(administrator, table("q1a;gemeente;1000000;;;;;;1;;;;"))
+    assert survey_round.group_results.get(group="gemeente").invited == 1_000_000
+
+
+def test_a_number_the_database_refuses_stores_nothing(
+    administrator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last line of defence: should a number too large slip past the checks, the
+    database refuses it and the whole import is rolled back with a clear message."""
+    build = aggregation.build_group_results
+
+    def too_large(*args: object, **kwargs: object) -> list[GroupResult]:
+        rows = build(*args, **kwargs)
+        rows[0].invited = 2**70
+        return rows
+
+    monkeypatch.setattr(aggregation, "build_group_results", too_large)
+    with pytest.raises(ValidationError) as raised:
+        run(administrator, table("q1a;gemeente;;;;;;;5;;;;"))
+    assert raised.value.message_dict == {
+        "__all__": [
+            "The counts could not be stored: a number in the file is too large. "
+            "Nothing has been imported."
+        ]
+    }
+    assert_nothing_stored()
+
+
+# --- Dates out of range ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opens_on", "closes_on", "errors"),
+    [
+        (
+            datetime.date(1, 1, 1),
+            datetime.date(1, 1, 2),
+            {"opens_on": ["The opening date must be on or after 1 January 1990."]},
+        ),
+        (
+            datetime.date(1989, 12, 31),
+            datetime.date(1990, 2, 1),
+            {"opens_on": ["The opening date must be on or after 1 January 1990."]},
+        ),
+        (
+            datetime.date(2020, 1, 1),
+            datetime.date(9999, 12, 31),
+            {
+                "closes_on": [
+                    "An imported round lies in the past: the closing date cannot be after today."
+                ]
+            },
+        ),
+        (
+            datetime.date(9999, 12, 30),
+            datetime.date(9999, 12, 31),
+            {
+                "closes_on": [
+                    "An imported round lies in the past: the closing date cannot be after today."
+                ]
+            },
+        ),
+    ],
+)
+def test_dates_out_of_range_are_refused(
+    administrator: User, opens_on: datetime.date, closes_on: datetime.date, errors: dict
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        history_import.import_round(
+            by=administrator,
+            name="Ver weg",
+            opens_on=opens_on,
+            closes_on=closes_on,
+            note="",
+            table=table("q1a;gemeente;;;;;;;5;;;;"),
+        )
+    assert raised.value.message_dict == errors
+    assert_nothing_stored()
+
+
+def test_the_earliest_opening_date_is_accepted(administrator: User) -> None:
+    survey_round = history_import.import_round(
+        by=administrator,
+        name="Vroeg",
+        opens_on=datetime.date(1990, 1, 1),
+        closes_on=datetime.date(1990, 2, 1),
+        note="",
+        table=table("q1a;gemeente;;;;;;;5;;;;"),
+    )
+    assert timezone.localtime(survey_round.opens_at).date() == datetime.date(1990, 1, 1)
+
+
+# --- Cells of an XLSX file ------------------------------------------------------------
+
+XLSX_HEADER = ["vraag", "groep", "uitgenodigd", *range(1, 11)]
+
+
+def xlsx(*rows: list[object], cached: dict[str, str] | None = None) -> bytes:
+    """An XLSX file as openpyxl writes it: formulas without a computed value. `cached`
+    gives cells (e.g. "I2") the value Excel would have stored with their formula."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(XLSX_HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+    for cell, value in (cached or {}).items():
+        content = rewrite_sheet(
+            content,
+            f'<c r="{cell}"><f>',
+            lambda xml, value=value: xml.replace("<v />", f"<v>{value}</v>", 1),
+        )
+    return content
+
+
+def rewrite_sheet(content: bytes, at: str, change: Callable[[str], str]) -> bytes:
+    """`content` with the sheet's XML from `at` on changed (as Excel would write it)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    xml = source.read("xl/worksheets/sheet1.xml").decode()
+    assert at in xml
+    start = xml.index(at)
+    xml = xml[:start] + change(xml[start:])
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, xml if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return written.getvalue()
+
+
+def xlsx_table(content: bytes):
+    return history_import.read_counts_file(name="telling.xlsx", content=content)
+
+
+FORMULA = "Formula without a computed value: open and save the file in Excel, or paste the values."
+DATE = (
+    "The cell holds a date, not a number: format the cell as a number and fill in the count again."
+)
+BOOLEAN = "The cell holds TRUE or FALSE, not a number."
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({8: "=2+1"}, "6", FORMULA),
+        ({8: "=SUM(A1:B1)"}, "6", FORMULA),
+        ({2: "=10+2", 8: 3}, "uitgenodigd", FORMULA),
+        ({8: datetime.date(2020, 1, 3)}, "6", DATE),
+        ({8: datetime.datetime(2020, 1, 3, 12, 0)}, "6", DATE),  # noqa: DTZ001
+        ({8: datetime.time(12, 0)}, "6", DATE),
+        ({2: datetime.date(2020, 1, 3), 8: 3}, "uitgenodigd", DATE),
+        ({8: True}, "6", BOOLEAN),
+        ({2: False, 8: 3}, "uitgenodigd", BOOLEAN),
+        ({8: -1}, "6", NOT_A_COUNT % "-1"),
+        ({8: 2.25}, "6", NOT_A_COUNT % "2.25"),
+        ({8: 2.4}, "6", NOT_A_COUNT % "2.4"),
+        ({8: 1e20}, "6", TOO_LARGE % "100000000000000000000"),
+        ({8: 1e-7}, "6", NOT_A_COUNT % "1e-07"),
+        ({8: "1.000"}, "6", THOUSANDS % "1.000"),
+        ({2: 12.5, 8: 3}, "uitgenodigd", "The number invited must be a whole number."),
+        ({2: 2**31, 8: 3}, "uitgenodigd", "The number invited is more than 1000000."),
+    ],
+)
+def test_an_xlsx_cell_without_a_usable_number_is_a_row_error(
+    administrator: User, cells: dict[int, object], column: str, message: str
+) -> None:
+    row: list[object] = ["q1a", "gemeente", *[None] * 11]
+    for position, value in cells.items():
+        row[position] = value
+    errors = errors_of(administrator, xlsx_table(xlsx(row)))
+    assert errors == [RowError(2, column, message)]
+
+
+def test_a_row_of_formulas_without_values_is_not_skipped(administrator: User) -> None:
+    content = xlsx(
+        ["q1a", "gemeente", None, None, None, None, None, None, 3],
+        ["=A2", "=B2", None, None, None, None, None, None, "=I2"],
+    )
+    errors = errors_of(administrator, xlsx_table(content))
+    assert errors == [
+        RowError(3, "vraag", FORMULA),
+        RowError(3, "groep", FORMULA),
+        RowError(3, "6", FORMULA),
+    ]
+
+
+def test_formulas_with_a_computed_value_are_read_as_their_value(administrator: User) -> None:
+    content = xlsx(
+        ["q1a", "gemeente", "=10+2", None, None, None, None, "=1+1", "=2+1"],
+        cached={"C2": "12", "H2": "2", "I2": "3"},
+    )
+    survey_round = run(administrator, xlsx_table(content))
+    result = Result.objects.get(round=survey_round, group="gemeente", code="q1a")
+    assert result.distribution == {"5": 2, "6": 3}
+    assert survey_round.group_results.get(group="gemeente").invited == 12
+
+
+def test_a_formula_that_computes_to_empty_text_is_an_empty_cell(administrator: User) -> None:
+    content = xlsx(["q1a", "gemeente", None, None, None, None, None, 2, '=IF(A2="x",1,"")'])
+    # Excel stores an empty text as the result: a cell of type "str" with an empty value.
+    content = rewrite_sheet(
+        content, '<c r="I2">', lambda xml: xml.replace('<c r="I2">', '<c r="I2" t="str">', 1)
+    )
+    survey_round = run(administrator, xlsx_table(content))
+    result = Result.objects.get(round=survey_round, group="gemeente", code="q1a")
+    assert result.distribution == {"5": 2}
+
+
+def test_a_formula_in_the_question_text_is_ignored(administrator: User) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["vraag", "groep", "vraagtekst", 1, 2, 3, 4, 5])
+    sheet.append(["q1b-betrouwbaar", "gemeente", "=A2", None, 2])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    survey_round = run(administrator, xlsx_table(buffer.getvalue()))
+    assert Result.objects.get(round=survey_round, group="gemeente").distribution == {"2": 2}

@@ -9,8 +9,8 @@ from django.urls import reverse
 import openpyxl
 import pytest
 
-from thermometer.models import Result, Round
-from thermometer.services import results_export
+from thermometer.models import Aggregation, GroupResult, Result, Round
+from thermometer.services import aggregation, results_export
 
 IMPORT = reverse("thermometer:results_import")
 TEMPLATE = reverse("thermometer:results_import_template")
@@ -96,6 +96,27 @@ def test_an_unreadable_file_is_a_form_error(admin_client_portal: Client) -> None
             "The closing date must be after the opening date.",
         ),
         ({"opens_on": "gisteren"}, "opens_on", "Enter a valid date."),
+        (
+            {"opens_on": "0001-01-01", "closes_on": "0001-02-01"},
+            "opens_on",
+            "The opening date must be on or after 1 January 1990.",
+        ),
+        (
+            {"opens_on": "1989-12-31"},
+            "opens_on",
+            "The opening date must be on or after 1 January 1990.",
+        ),
+        (
+            {"closes_on": "9999-12-31"},
+            "closes_on",
+            "An imported round lies in the past: the closing date cannot be after today.",
+        ),
+        (
+            {"opens_on": "9999-12-30", "closes_on": "9999-12-31"},
+            "closes_on",
+            "An imported round lies in the past: the closing date cannot be after today.",
+        ),
+        ({"opens_on": "10000-01-01"}, "opens_on", "Enter a valid date."),
     ],
 )
 def test_the_round_settings_are_checked(
@@ -161,3 +182,89 @@ def test_partners_and_staff_may_not_import(partner_client: Client, staff_client:
         assert client.post(IMPORT, form_data(upload(GOOD))).status_code == 403
         assert client.get(TEMPLATE).status_code == 403
     assert not Round.objects.exists()
+
+
+def assert_nothing_stored() -> None:
+    assert not Round.objects.exists()
+    assert not Result.objects.exists()
+    assert not GroupResult.objects.exists()
+    assert not Aggregation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ("²;1;;;;", "uitgenodigd", "The number invited must be a whole number."),
+        (
+            "99999999999999999999;1;;;;",
+            "uitgenodigd",
+            "The number invited is more than 1000000.",
+        ),
+        (
+            ";99999999999999999999;;;;",
+            "1",
+            "“99999999999999999999” is too large: a count is at most 100000.",
+        ),
+        (
+            ";1.000;;;;",
+            "1",
+            "“1.000” is not a count: write a thousand as 1000, without a separator, "
+            "and a half as 2,5.",
+        ),
+        (";NaN;;;;", "1", "“NaN” is not a count: use a whole number or a half, e.g. 3 or 2,5."),
+    ],
+)
+def test_bad_numbers_are_row_errors_not_server_errors(
+    admin_client_portal: Client, cells: str, column: str, message: str
+) -> None:
+    content = f"vraag;groep;uitgenodigd;1;2;3;4;5\nq1b-betrouwbaar;gemeente;{cells}\n".encode()
+    response = admin_client_portal.post(IMPORT, form_data(upload(content)), headers=EN)
+    assert response.status_code == 200
+    assert [(e.row, e.column, e.message) for e in response.context["report"]] == [
+        (2, column, message)
+    ]
+    assert "1 row has a problem" in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_formula_without_a_value_is_a_row_error(admin_client_portal: Client) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["vraag", "groep", 1, 2, 3, 4, 5])
+    workbook.active.append(["q1b-betrouwbaar", "gemeente", 1, "=1+1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = admin_client_portal.post(
+        IMPORT, form_data(upload(buffer.getvalue(), name="telling.xlsx")), headers=EN
+    )
+    assert response.status_code == 200
+    assert [(e.row, e.column, e.message) for e in response.context["report"]] == [
+        (
+            2,
+            "2",
+            "Formula without a computed value: open and save the file in Excel, or paste "
+            "the values.",
+        )
+    ]
+    assert_nothing_stored()
+
+
+def test_a_number_the_database_refuses_is_a_form_error(
+    admin_client_portal: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = aggregation.build_group_results
+
+    def too_large(*args: object, **kwargs: object) -> list:
+        rows = build(*args, **kwargs)
+        rows[0].respondents = 2**70
+        return rows
+
+    monkeypatch.setattr(aggregation, "build_group_results", too_large)
+    response = admin_client_portal.post(IMPORT, form_data(upload(GOOD)), headers=EN)
+    assert response.status_code == 200
+    message = (
+        "The counts could not be stored: a number in the file is too large. "
+        "Nothing has been imported."
+    )
+    assert response.context["form"].non_field_errors() == [message]
+    assert message in response.content.decode()
+    assert_nothing_stored()

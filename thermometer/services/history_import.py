@@ -14,36 +14,45 @@ The file format (CSV with ; or , in UTF-8 or Windows-1252, or XLSX, first sheet)
                      key alone (betrouwbaar) means q1b-<property>
     groep            gemeente, waterschap, uitvoeringsdienst, overig or medewerkers
                      (the English names and the model values work too)
-    1 … 5 / 1 … 10   the count per answer value: a multiple of 0.5, "2,5" or "2.5"
-    uitgenodigd      optional: invited in the group; where given, the same on each
-                     row of the group
+    1 … 5 / 1 … 10   the count per answer value: a multiple of 0.5, "2,5" or "2.5",
+                     at most MAX_COUNT; no thousands separators ("1.000" is refused,
+                     not read as 1)
+    uitgenodigd      optional: invited in the group, a whole number up to
+                     MAX_INVITED; where given, the same on each row of the group
     vraagtekst       optional and ignored: the template fills it in for reading
 
 A row whose counts are all empty or zero is skipped: the template has a row for every
 question and group, and a question nobody answered has no result. Every row is checked
 before anything is written; one wrong row and nothing is imported.
+
+In an XLSX file a cell holding a date or TRUE/FALSE where a number belongs, or a
+formula without a computed value (a file written by a program rather than saved by
+Excel), is a row error, never read as empty.
 """
 
 import codecs
 import csv
 import io
+import itertools
 import logging
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 import openpyxl
+from openpyxl.cell.read_only import EmptyCell
 from openpyxl.styles import Font
 
 from portal.models import User
@@ -66,6 +75,14 @@ logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_COLUMNS = 30
+# Limits that keep every stored number well inside its column (Result.value_sum has 12
+# digits, the respondent counts are 32-bit integers): a cell holds at most MAX_COUNT,
+# so a row of ten cells adds up to at most MAX_INVITED respondents.
+MAX_COUNT = 100_000
+MAX_INVITED = 1_000_000
+# A round before this day is a typing error (and year 1 cannot be stored as a time).
+EARLIEST_DAY = date(1990, 1, 1)
 SCALE_MAX = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
 VALUE_COLUMNS = tuple(str(value) for value in range(1, 11))
 
@@ -124,8 +141,15 @@ GROUP_WORDS = {
     RespondentGroup.OTHER_PARTNER: "overig",
     RespondentGroup.STAFF: "medewerkers",
 }
-# A count: digits, then optionally a decimal comma or point and digits.
-_COUNT = re.compile(r"^(\d{1,6})(?:[.,](\d{1,3}))?$")
+# A count: digits, then optionally a decimal comma or point and one or two digits.
+# Three digits after the separator would be ambiguous ("1.000": one or a thousand).
+_COUNT = re.compile(r"(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+", re.ASCII)
+_INVITED = re.compile(r"\d{1,7}", re.ASCII)
+# Cells of an XLSX file that hold no usable value (CountsTable.problems).
+FORMULA = "formula"
+DATE = "date"
+BOOLEAN = "boolean"
 
 
 class ImportFileError(Exception):
@@ -153,6 +177,9 @@ class CountsTable:
 
     headers: dict[str, str]  # column key → the header as written in the file
     rows: list[tuple[int, dict[str, str]]]
+    # Row number → column key → FORMULA, DATE or BOOLEAN: cells of an XLSX file whose
+    # text cannot be taken as it is.
+    problems: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @property
     def value_columns(self) -> list[str]:
@@ -171,8 +198,9 @@ def read_counts_file(*, name: str, content: bytes) -> CountsTable:
             _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20}
         )
     suffix = name.lower().rpartition(".")[2]
+    problems: dict[tuple[int, int], str] = {}
     if content.startswith(b"PK\x03\x04"):
-        raw = _xlsx_rows(content)
+        raw, problems = _xlsx_rows(content)
     elif content.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
             _("This is an old Excel file (.xls). Save it as .xlsx or CSV and try again.")
@@ -183,7 +211,7 @@ def read_counts_file(*, name: str, content: bytes) -> CountsTable:
         raise ImportFileError(_("This file is not a valid Excel (.xlsx) file."))
     else:
         raise ImportFileError(_("Upload a CSV file or an Excel (.xlsx) file."))
-    return _table(raw)
+    return _table(raw, problems)
 
 
 def _decode(content: bytes) -> str:
@@ -222,20 +250,59 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         ) from error
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _xlsx_rows(content: bytes) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
+    """The rows of the first sheet as text, and the cells whose text cannot be used:
+    (row index, column index) → FORMULA, DATE or BOOLEAN.
+
+    The values are those Excel computed and stored with the file. A file written by a
+    program other than a spreadsheet (openpyxl, some exports) stores formulas without
+    them: a second reading finds those formulas, which would otherwise read as empty.
+    """
+    problems: dict[tuple[int, int], str] = {}
+    blank: set[tuple[int, int]] = set()  # cells present in the file without a value
+
+    def texts(sheet) -> Iterator[list[str]]:
+        for index, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS)):
+            row = []
+            for position, cell in enumerate(cells):
+                value = cell.value
+                # A formula whose result is an empty text is stored as a text ("str");
+                # one without a result as a number without a value.
+                if value is None and cell.data_type == "n" and not isinstance(cell, EmptyCell):
+                    blank.add((index, position))
+                if isinstance(value, bool):
+                    problems[(index, position)] = BOOLEAN
+                elif isinstance(value, datetime | date | time | timedelta):
+                    problems[(index, position)] = DATE
+                row.append(_cell_text(value))
+            yield row
+
+    with _workbook(content, data_only=True) as workbook:
+        raw = _limited(texts(workbook.worksheets[0]))
+    if blank:
+        with _workbook(content, data_only=False) as workbook:
+            rows = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS)
+            for index, cells in enumerate(itertools.islice(rows, len(raw))):
+                for position, cell in enumerate(cells):
+                    if cell.data_type == "f" and (index, position) in blank:
+                        problems[(index, position)] = FORMULA
+    return raw, problems
+
+
+@contextmanager
+def _workbook(content: bytes, *, data_only: bool) -> Iterator[openpyxl.Workbook]:
+    """An XLSX file opened for reading; ImportFileError if it is not one."""
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it ignores (data validation, styles).
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(content), read_only=True, data_only=data_only
+            )
     except Exception as error:  # a corrupt file raises anything from KeyError to BadZipFile
         raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
     try:
-        sheet = workbook.worksheets[0]
-        return _limited(
-            [_cell_text(value) for value in values]
-            for values in sheet.iter_rows(values_only=True, max_col=30)
-        )
+        yield workbook
     except ImportFileError:
         raise
     except Exception as error:
@@ -278,7 +345,7 @@ def _normal(text: str) -> str:
     return " ".join(text.replace("\ufeff", "").strip().lower().split())
 
 
-def _table(raw: list[list[str]]) -> CountsTable:
+def _table(raw: list[list[str]], problems: dict[tuple[int, int], str]) -> CountsTable:
     header_row = next((index for index, row in enumerate(raw) if row), None)
     if header_row is None:
         raise ImportFileError(_("The file is empty."))
@@ -320,16 +387,27 @@ def _table(raw: list[list[str]]) -> CountsTable:
             % {"columns": ", ".join(values)}
         )
     rows = []
+    row_problems: dict[int, dict[str, str]] = {}
     for number, cells in enumerate(raw[header_row + 1 :], start=header_row + 2):
         row = {
             key: cells[position].strip() if position < len(cells) else ""
             for key, position in positions.items()
         }
-        if any(row.values()):  # spreadsheets often end in empty rows
+        found = {
+            key: problem
+            for key, position in positions.items()
+            if (problem := problems.get((number - 1, position)))
+            # The question text is ignored; a date in the code or group reads as text.
+            and key != "vraagtekst"
+            and (problem == FORMULA or key not in {"vraag", "groep"})
+        }
+        if any(row.values()) or found:  # spreadsheets often end in empty rows
             rows.append((number, row))
+        if found:
+            row_problems[number] = found
     if not rows:
         raise ImportFileError(_("The file has column names but no rows."))
-    return CountsTable(headers=headers, rows=rows)
+    return CountsTable(headers=headers, rows=rows, problems=row_problems)
 
 
 # --- Checking the rows ---------------------------------------------------------------
@@ -403,15 +481,15 @@ class _RowReader:
         def error(key: str, message: str) -> None:
             errors.append(RowError(number, self.table.headers.get(key, key), message))
 
-        group = self._group(values["groep"], error)
-        question = self._question(values["vraag"], group, error)
+        # Cells whose text cannot be taken (XLSX): reported instead of their text.
+        unusable = self.table.problems.get(number, {})
+        for key, problem in unusable.items():
+            error(key, _problem_message(problem))
+        values = {key: "" if key in unusable else text for key, text in values.items()}
+        group = None if "groep" in unusable else self._group(values["groep"], error)
+        question = None if "vraag" in unusable else self._question(values["vraag"], group, error)
         distribution = self._counts(values, error)
-        invited = None
-        if values.get("uitgenodigd"):
-            if values["uitgenodigd"].isdigit():
-                invited = int(values["uitgenodigd"])
-            else:
-                error("uitgenodigd", _("The number invited must be a whole number."))
+        invited = self._invited(values.get("uitgenodigd", ""), error)
         if errors or group is None or question is None:
             return None, errors
         counted = _Counted(number, group, question, distribution, invited)
@@ -434,7 +512,7 @@ class _RowReader:
                     "Unknown group “%(value)s”: use gemeente, waterschap, uitvoeringsdienst, "
                     "overig or medewerkers."
                 )
-                % {"value": text},
+                % {"value": _shown(text)},
             )
         return group or None
 
@@ -458,7 +536,7 @@ class _RowReader:
                     "mark or five-point scale of the newest questionnaire, e.g. q1a or "
                     "q1b-betrouwbaar."
                 )
-                % {"value": text, "group": RespondentGroup(group).label},
+                % {"value": _shown(text), "group": RespondentGroup(group).label},
             )
         return question
 
@@ -470,16 +548,26 @@ class _RowReader:
             text = values.get(key, "")
             if not text:
                 continue
-            count = _count(text)
-            if count is None:
-                error(
-                    key,
-                    _("“%(value)s” is not a count: use a whole number or a half, e.g. 3 or 2,5.")
-                    % {"value": text},
-                )
+            count, problem = _count(text)
+            if problem:
+                error(key, problem)
             elif count:
                 distribution[int(key)] = count
         return distribution
+
+    def _invited(self, text: str, error: Callable[[str, str], None]) -> int | None:
+        if not text:
+            return None
+        if _INVITED.fullmatch(text) and int(text) <= MAX_INVITED:
+            return int(text)
+        if text.isascii() and text.isdigit():
+            error(
+                "uitgenodigd",
+                _("The number invited is more than %(limit)s.") % {"limit": MAX_INVITED},
+            )
+        else:
+            error("uitgenodigd", _("The number invited must be a whole number."))
+        return None
 
     def _check_kind(self, counted: _Counted, error: Callable[[str, str], None]) -> None:
         code, scale_max = counted.question.code, SCALE_MAX[counted.question.kind]
@@ -561,15 +649,54 @@ def _plan(table: CountsTable) -> _Plan:
     return plan
 
 
-def _count(text: str) -> Decimal | None:
-    """A count from a cell, or None if it is not a non-negative multiple of a half."""
-    match = _COUNT.match(text.strip())
-    if not match:
-        return None
-    value = Decimal(f"{match[1]}.{match[2] or 0}")
-    if (value * 2) != (value * 2).to_integral_value():
-        return None
-    return value
+def _count(text: str) -> tuple[Decimal | None, str]:
+    """A count from a cell, a non-negative multiple of a half up to MAX_COUNT, or
+    (None, what is wrong with the text)."""
+    text = text.strip()
+    shown = {"value": _shown(text)}
+    if _THOUSANDS.fullmatch(text):
+        return None, _(
+            "“%(value)s” is not a count: write a thousand as 1000, without a separator, "
+            "and a half as 2,5."
+        ) % shown
+    match = _COUNT.fullmatch(text)
+    if match and len(match[1].lstrip("0")) > len(str(MAX_COUNT)):
+        return None, _too_large(text)
+    if match:
+        value = Decimal(f"{match[1]}.{match[2] or 0}")
+        if value > MAX_COUNT:
+            return None, _too_large(text)
+        if (value * 2) == (value * 2).to_integral_value():
+            return value, ""
+    return None, _(
+        "“%(value)s” is not a count: use a whole number or a half, e.g. 3 or 2,5."
+    ) % shown
+
+
+def _too_large(text: str) -> str:
+    return _("“%(value)s” is too large: a count is at most %(limit)s.") % {
+        "value": _shown(text),
+        "limit": MAX_COUNT,
+    }
+
+
+def _problem_message(problem: str) -> str:
+    if problem == FORMULA:
+        return _(
+            "Formula without a computed value: open and save the file in Excel, or "
+            "paste the values."
+        )
+    if problem == DATE:
+        return _(
+            "The cell holds a date, not a number: format the cell as a number and fill "
+            "in the count again."
+        )
+    return _("The cell holds TRUE or FALSE, not a number.")
+
+
+def _shown(text: str) -> str:
+    """A value from the file as quoted in a message: long ones cut short."""
+    return text if len(text) <= 30 else f"{text[:30]}…"
 
 
 def _dutch(value: Decimal) -> str:
@@ -594,13 +721,16 @@ def import_round(
     nothing.
 
     Raises CountsInvalid listing every wrong row, and ValidationError (per field:
-    name, closes_on) for a name in use or dates that do not fit. The round is published
+    name, opens_on, closes_on; or NON_FIELD_ERRORS) for a name in use, dates that do
+    not fit, or numbers the database refuses. The round is published
     afterwards like any other.
     """
     name = " ".join(name.split())
     problems: dict[str, list[str]] = {}
     if not name:
         problems.setdefault("name", []).append(_("Give the round a name."))
+    if opens_on < EARLIEST_DAY:
+        problems.setdefault("opens_on", []).append(_earliest_message())
     if closes_on <= opens_on:
         problems.setdefault("closes_on", []).append(
             _("The closing date must be after the opening date.")
@@ -659,12 +789,31 @@ def import_round(
         if Round.objects.filter(name=name).exists():
             raise ValidationError({"name": [_name_taken()]}) from error
         raise
+    except (DataError, OverflowError) as error:
+        # A number too large for its column. The limits on the file rule this out;
+        # should one slip through, the database refuses it (PostgreSQL: DataError,
+        # SQLite: OverflowError) and the transaction has stored nothing.
+        logger.warning("Import of round %r refused by the database: %s", name, error)
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "The counts could not be stored: a number in the file is too large. "
+                        "Nothing has been imported."
+                    )
+                ]
+            }
+        ) from error
     logger.info("Round %s imported by user %s: %s rows", survey_round.pk, by.pk, len(plan.counted))
     return survey_round
 
 
 def _name_taken() -> str:
     return _("A round with this name already exists.")
+
+
+def _earliest_message() -> str:
+    return _("The opening date must be on or after 1 January 1990.")
 
 
 def _start_of(day: date) -> datetime:

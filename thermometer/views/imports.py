@@ -40,9 +40,13 @@ def results_import(request: HttpRequest) -> HttpResponse:
         except history_import.CountsInvalid as invalid:
             report = invalid.errors
         except ValidationError as refusal:
-            for field, errors in refusal.message_dict.items():
+            by_field = refusal.message_dict if hasattr(refusal, "error_dict") else {}
+            for field, errors in by_field.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
+            if not by_field:
+                for error in refusal.messages:
+                    form.add_error(None, error)
         else:
             messages.success(
                 request,
