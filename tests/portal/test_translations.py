@@ -7,6 +7,7 @@ committed, so these tests also fail when someone forgets to compile.
 """
 
 import gettext
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,6 +185,43 @@ def test_mo_matches_po() -> None:
         if got != want:
             stale.append(f"{entry.label}: .mo has {got!r}, .po has {want!r}")
     assert not stale, "django.mo is stale, run compilemessages:\n" + "\n".join(stale)
+
+
+# --- (b2) The catalogue holds every string of the source ---------------------------------
+
+
+def test_the_catalogue_holds_every_string_of_the_source(tmp_path: Path) -> None:
+    """makemessages on a copy of the project finds no message the .po lacks (or holds
+    too many): a new UI string cannot ship untranslated because nobody refreshed it."""
+    import shutil
+    import subprocess
+    import sys
+
+    base = Path(settings.BASE_DIR)
+    copy = tmp_path / "project"
+    shutil.copytree(
+        base,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "staticfiles", "node_modules", "tests", "__pycache__", "*.sqlite3"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "nl", "--no-obsolete",
+         "--ignore=.venv", "--ignore=staticfiles", "--ignore=tests"],
+        cwd=copy,
+        env={**os.environ, "IS_HTTPS": "false"},
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+
+    def ids(path: Path) -> set[tuple[str | None, str]]:
+        return {(e.msgctxt, e.msgid) for e in parse_po(path) if e.msgid != ""}
+
+    refreshed = ids(copy / "locale" / "nl" / "LC_MESSAGES" / "django.po")
+    committed = ids(PO_FILE)
+    assert refreshed - committed == set(), "untranslated: run `make messages` and translate"
+    assert committed - refreshed == set(), "stale entries: run `make messages`"
 
 
 # --- (c) The request chooses the language ------------------------------------------------
