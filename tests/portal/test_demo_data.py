@@ -94,6 +94,15 @@ def test_the_demo_has_published_rounds_whose_trend_shows_change(db: None) -> Non
     ]
     assert sum(1 for name, _status in actions if name.endswith("2025")) == 2
     assert Round.objects.get(name="Samenwerkingsthermometer 2026").status == "open"
+    # Every published round shows a response rate per group, and they differ.
+    rates = {
+        survey_round.name: {
+            rate.group: rate.rate for rate in reports.round_report(survey_round).rates
+        }
+        for survey_round in published
+    }
+    assert all(rate is not None for per_group in rates.values() for rate in per_group.values())
+    assert rates["Samenwerkingsthermometer 2024"] != rates["Samenwerkingsthermometer 2025"]
 
 
 def test_loading_the_demo_twice_keeps_the_rounds_and_their_results(db: None) -> None:

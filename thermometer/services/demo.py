@@ -151,6 +151,7 @@ def load_demo_rounds(*, created_by: User) -> dict[str, int]:
             if group == RespondentGroup.STAFF
             else SHIFT_2024["partners"] + PROPERTY_SHIFT_2024.get(question.property, 0.0)
         ),
+        invited=(4, 45),
         created_by=created_by,
     )
     # 2025 keeps the answers it was first generated with: the shared seed of 2020.
@@ -163,6 +164,7 @@ def load_demo_rounds(*, created_by: User) -> dict[str, int]:
         partners=partners,
         rng=rng,
         shift=lambda group, question: 0.4 if group == RespondentGroup.STAFF else 0.0,
+        invited=(3, 40),
         created_by=created_by,
     )
     for round_name, actions in ACTIONS.items():
@@ -213,6 +215,7 @@ def _published_round(
     partners: list[Organisation],
     rng: random.Random,
     shift: Callable[[str, Question], float],
+    invited: tuple[int, int],
     created_by: User,
 ) -> Round:
     """A round with two responses per partner organisation and 24 of staff, its results
@@ -251,11 +254,44 @@ def _published_round(
                     Answer(response=response, question=question, number=number, text=text)
                 )
             Answer.objects.bulk_create(answers)
+        _past_invitations(survey_round, partners, invited=invited, sent_at=opens_at)
     done = Aggregation.objects.filter(round=survey_round, status=Aggregation.Status.DONE)
     if survey_round.status == Round.Status.CLOSED or not done.exists():
         aggregation.aggregate_round(survey_round)
     rounds.transition_round(survey_round, to=Round.Status.PUBLISHED, by=created_by)
     return survey_round
+
+
+def _past_invitations(
+    survey_round: Round,
+    partners: list[Organisation],
+    *,
+    invited: tuple[int, int],
+    sent_at: datetime.datetime,
+) -> None:
+    """The invitations of a past round as they are after the retention purge:
+    `invited` = (per partner organisation, staff), of which two per organisation and
+    24 staff were used (the responses); so the results show a response rate."""
+    per_organisation, staff = invited
+    rows = [
+        (GROUP_OF_KIND[o.kind], o, index < 2) for o in partners for index in range(per_organisation)
+    ]
+    rows += [(RespondentGroup.STAFF, None, index < 24) for index in range(staff)]
+    purged_at = survey_round.closes_at + datetime.timedelta(days=90)
+    created = Invitation.objects.bulk_create(
+        Invitation(
+            round=survey_round,
+            organisation=organisation,
+            respondent_group=group,
+            sent_at=sent_at,
+            used_at=survey_round.closes_at - datetime.timedelta(days=10) if used else None,
+            purged_at=purged_at,
+        )
+        for group, organisation, used in rows
+    )
+    SubmissionReceipt.objects.bulk_create(
+        SubmissionReceipt(invitation=invitation) for invitation in created if invitation.used_at
+    )
 
 
 def _improvement_actions(survey_round: Round, actions: list[tuple], *, created_by: User) -> None:
