@@ -476,6 +476,8 @@ class ExportJob(models.Model):
     class Dataset(models.TextChoices):
         ORGANISATIONS = "organisations", _("Organisations")
         CONTACTS = "contacts", _("Contacts")
+        # Contributed by the thermometer app (thermometer/services/answers_export.py).
+        OPEN_ANSWERS = "open_answers", _("Open answers of the thermometer")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ThermometerConfig(AppConfig):
     name = "thermometer"
     verbose_name = _("Collaboration thermometer")
+
+    def ready(self) -> None:
+        # Registered in every process, the worker's included: it builds the files.
+        from thermometer.services import answers_export
+
+        answers_export.register()

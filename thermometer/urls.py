@@ -53,6 +53,11 @@ urlpatterns = [
         name="results_answer_hide",
     ),
     path(
+        "thermometer/resultaten/<int:pk>/open-antwoorden/export/",
+        answers.results_answers_export,
+        name="results_answers_export",
+    ),
+    path(
         "thermometer/resultaten/<int:pk>/acties/nieuw/",
         actions.action_create,
         name="results_action_create",

@@ -98,6 +98,8 @@ def clean_export_filters(*, dataset: str, data: Mapping[str, Any]) -> dict[str, 
 
 def describe_filters(*, dataset: str, filters: Mapping[str, str]) -> list[tuple[str, str]]:
     """(label, value) pairs of an export's filters, for people to read."""
+    if dataset in _DATASETS:
+        return _DATASETS[dataset].describe(filters)
     filterset, model = FILTERSETS[dataset]
     form = filterset(filters, queryset=model.objects.none()).form
     if not form.is_valid():
@@ -122,6 +124,38 @@ def describe_filters(*, dataset: str, filters: Mapping[str, str]) -> list[tuple[
 class Column:
     header: str | Promise  # lazy: translated when the file is written
     value: Callable[[Any], object]
+
+
+ExportRows = tuple[list[int], QuerySet, tuple[Column, ...]]
+
+
+@dataclass(frozen=True)
+class ExportDataset:
+    """A dataset another app contributes to this export pipeline (registered from its
+    AppConfig.ready(), so that web and worker processes both know it): partners never
+    imports those apps, they register here."""
+
+    key: str  # an ExportJob.Dataset value
+    permission: str  # the requester must still hold it when the file is built
+    # The primary keys to export in order, the queryset to fetch a batch, the columns;
+    # raises ExportRefused when the job may not be built (it then fails with that error).
+    rows: Callable[[ExportJob], ExportRows]
+    # (label, value) pairs of the job's filters, for people to read.
+    describe: Callable[[Mapping[str, str]], list[tuple[str, str]]]
+
+
+class ExportRefused(Exception):
+    """The export may not be built; the message is the job's error."""
+
+
+_DATASETS: dict[str, ExportDataset] = {}
+
+
+def register_dataset(dataset: ExportDataset) -> None:
+    """Make a dataset of another app exportable. Registering a key again replaces it."""
+    if dataset.key not in ExportJob.Dataset.values or dataset.key in FILTERSETS:
+        raise ValueError(f"{dataset.key!r} is not an ExportJob.Dataset another app may add.")
+    _DATASETS[dataset.key] = dataset
 
 
 ORGANISATION_COLUMNS = (
@@ -168,8 +202,10 @@ def _enqueue_export(job: ExportJob) -> None:
         fail_export(job, error=f"Could not enqueue the export: {error}")
 
 
-def _export_rows(job: ExportJob) -> tuple[list[int], QuerySet, tuple[Column, ...]]:
+def _export_rows(job: ExportJob) -> ExportRows:
     """The primary keys to export in order, the queryset to fetch a batch, the columns."""
+    if job.dataset in _DATASETS:
+        return _DATASETS[job.dataset].rows(job)
     if job.dataset == ExportJob.Dataset.ORGANISATIONS:
         found = OrganisationFilter(job.filters, queryset=Organisation.objects.all()).qs
         rows = Organisation.objects.select_related("region")
@@ -197,13 +233,19 @@ def run_export(job: ExportJob, *, batch_size: int = EXPORT_BATCH_SIZE) -> None:
 
     The contacts export is logged once per job, when the job first becomes ready.
     """
-    if not job.requested_by.has_perm("partners.export_contacts"):
+    registered = _DATASETS.get(job.dataset)
+    permission = registered.permission if registered else "partners.export_contacts"
+    if not job.requested_by.has_perm(permission):
         fail_export(job, error="The requester may no longer export.")
         return
     # The file speaks the portal's language, whatever the worker's: the same job gives
     # the same file every time.
     with translation.override(settings.LANGUAGE_CODE):
-        pks, rows, columns = _export_rows(job)
+        try:
+            pks, rows, columns = _export_rows(job)
+        except ExportRefused as refused:
+            fail_export(job, error=str(refused))
+            return
         jobs = ExportJob.objects.filter(pk=job.pk)
         jobs.update(total=len(pks), done=0, error="")
         # A ready job stays ready (and its file downloadable) while a re-run rebuilds it.

@@ -27,7 +27,10 @@ from partners.services import exchange
 class ExportForm(forms.Form):
     dataset = forms.ChoiceField(
         label=gettext_lazy("What to export"),
-        choices=ExportJob.Dataset.choices,
+        # The register's own datasets; other apps' (open answers) start on their own pages.
+        choices=[
+            (key, label) for key, label in ExportJob.Dataset.choices if key in exchange.FILTERSETS
+        ],
         widget=forms.RadioSelect,
     )
     format = forms.ChoiceField(

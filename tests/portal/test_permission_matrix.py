@@ -264,6 +264,11 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
         "GET":  (405,       405,       405,       405,       405,       405),
         "POST": (LOGIN,     403,       403,       403,       403,       400),
     },
+    # Without a file format: a 400 with the reason (a valid one goes to the export's progress).
+    "thermometer:results_answers_export": {
+        "GET":  (405,       405,       405,       405,       405,       405),
+        "POST": (LOGIN,     403,       403,       400,       400,       400),
+    },
     "thermometer:results_action_create": {
         "GET":  (LOGIN,     403,       403,       403,       403,       200),
         "POST": (LOGIN,     403,       403,       403,       403,       200),

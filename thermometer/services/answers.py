@@ -71,6 +71,9 @@ class OpenAnswer:
     code: str
     text: str
     hidden: bool
+    # For the export only (services/answers_export.py), which fetches the answers it
+    # lists by key inside the worker; pages address an answer by its reference.
+    pk: int = field(repr=False)
 
     @property
     def anchor(self) -> str:
@@ -143,7 +146,7 @@ def read_open_answers(
     if not include_hidden:
         listed = listed.filter(hidden_at__isnull=True)
     rows = listed.values_list(
-        "response_id", "question__code", "response__respondent_group", "text", "hidden_at"
+        "response_id", "question__code", "response__respondent_group", "text", "hidden_at", "pk"
     ).order_by(Lower("text"), "text", "response_id")
     counts = (
         answers.values_list("question__code", "response__respondent_group")
@@ -208,7 +211,7 @@ def _blocks(survey_round: Round) -> dict[str, str]:
 
 def _assemble(
     questions: list[Question],
-    rows: Iterable[tuple[uuid.UUID, str, str, str, object]],
+    rows: Iterable[tuple[uuid.UUID, str, str, str, object, int]],
     counts: Iterable[tuple[str, str, int, int]],
     block_of: dict[str, str],
     *,
@@ -238,15 +241,15 @@ def _assemble(
     for _text, same in itertools.groupby(rows, key=lambda row: row[3]):
         listed = sorted(
             (
-                (answer_reference(response_id, code), code, group, text, hidden_at)
-                for response_id, code, group, text, hidden_at in same
+                (answer_reference(response_id, code), code, group, text, hidden_at, pk)
+                for response_id, code, group, text, hidden_at, pk in same
                 if code in by_code
             ),
             key=lambda row: row[0],
         )
-        for reference, code, group, text, hidden_at in listed:
+        for reference, code, group, text, hidden_at, pk in listed:
             block(code, block_of[group]).answers.append(
-                OpenAnswer(reference=reference, code=code, text=text, hidden=bool(hidden_at))
+                OpenAnswer(reference=reference, code=code, text=text, hidden=bool(hidden_at), pk=pk)
             )
     for code, group, total, hidden in counts:
         if code not in by_code:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from partners.models import ExportJob
 from thermometer.models import Answer, Question, Round
 from thermometer.services.answers import (
     REFERENCE_LENGTH,
@@ -26,6 +27,7 @@ from thermometer.services.answers import (
     open_questions,
     read_open_answers,
 )
+from thermometer.services.answers_export import start_answers_export
 from thermometer.services.reports import rounds_with_results
 
 
@@ -62,6 +64,15 @@ class HideAnswerForm(forms.Form):
     shown = forms.SlugField(label=gettext_lazy("Question filter"), max_length=60, required=False)
 
 
+class AnswersExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("File format"),
+        choices=ExportJob.Format.choices,
+        initial=ExportJob.Format.XLSX,
+        widget=forms.RadioSelect,
+    )
+
+
 @require_GET
 @login_required
 @permission_required("thermometer.view_answer", raise_exception=True)
@@ -83,6 +94,10 @@ def results_answers(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": chosen,
         "code": code,
         "minimum": settings.THERMOMETER_MIN_GROUP_SIZE_OPEN,
+        # The file is made by the partner register's exports, which need their permission.
+        "export_form": (
+            AnswersExportForm() if request.user.has_perm("partners.export_contacts") else None
+        ),
         **_trail(survey_round),
     }
     # A tampered filter value is bad input: say so, with the form's error.
@@ -127,6 +142,23 @@ def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The answer is shown again."))
     return redirect(_answers_url(survey_round, data["shown"], anchor))
+
+
+@require_POST
+@login_required
+@permission_required(["thermometer.view_answer", "partners.export_contacts"], raise_exception=True)
+def results_answers_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the file of the open answers this page lists; a worker makes it, and the
+    export's progress page (partners) follows it to the download."""
+    survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
+    form = AnswersExportForm(request.POST)
+    if not form.is_valid():
+        context = {"round": survey_round, "form": form, **_trail(survey_round)}
+        return render(request, "thermometer/answers_export_invalid.html", context, status=400)
+    job = start_answers_export(
+        survey_round, requested_by=request.user, file_format=form.cleaned_data["format"]
+    )
+    return redirect("partners:export_status", pk=job.pk)
 
 
 def _answers_url(survey_round: Round, shown: str, anchor: str) -> str:
