@@ -13,7 +13,7 @@ from decimal import Decimal
 from thermometer.services.reports import Cell, MarkRow, PropertyRow
 
 WIDTH = 640
-LABEL_WIDTH = 200  # the row labels, left of the bars
+LABEL_WIDTH = 240  # the row labels, left of the bars (about 38 characters at 12px)
 VALUE_MARGIN = 48  # room for the value label right of a full bar
 PLOT_WIDTH = WIDTH - LABEL_WIDTH - VALUE_MARGIN
 TOP = 8

@@ -219,12 +219,12 @@ def test_the_trends_sheet_follows_the_published_rounds(
     rows = sheets(export(closed_round, "trends"))["Trends"]
     assert rows == [
         ["Question code", "Question", "Round", "All partners", "Province staff"],
-        ["q1a", Q1A, "Nulmeting 2020", 5.9, None],
-        ["q1a", Q1A, "Ronde 2026", 6.93, 7.6],
-        ["q2", "Welk rapportcijfer geeft u uzelf als samenwerkingspartner?", "Ronde 2026", None, 8],
+        ["q1a", "Report mark for the province", "Nulmeting 2020", 5.9, None],
+        ["q1a", "Report mark for the province", "Ronde 2026", 6.93, 7.6],
+        ["q2", "Report mark for oneself", "Ronde 2026", None, 8],
         [
             "q3a",
-            "Welk rapportcijfer verwacht u dat partners de provincie geven?",
+            "Report mark expected from partners",
             "Ronde 2026",
             None,
             6,

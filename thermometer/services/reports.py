@@ -31,6 +31,12 @@ from thermometer.services.disclosure import disclosed_groups
 SCALE_MAX = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
 REPORTED_GROUPS = (ResultGroup.ALL_PARTNERS, *PARTNER_GROUPS, ResultGroup.STAFF)
 ONE_DECIMAL = Decimal("0.1")
+# Short names of the report marks (DESIGN.md: Q1a, Q2, Q3a) for chart rows and tables.
+MARK_LABELS = {
+    "q1a": _("Report mark for the province"),
+    "q2": _("Report mark for oneself"),
+    "q3a": _("Report mark expected from partners"),
+}
 
 
 class Perspective:
@@ -112,8 +118,11 @@ class QuestionResult:
 
     @property
     def label(self) -> str:
-        """The property's name for property questions, else the question."""
-        return str(PROPERTY_LABELS.get(self.property, self.text)) if self.property else self.text
+        """A short name: the property's for property questions, the mark's for the
+        report marks, else the question."""
+        if self.property:
+            return str(PROPERTY_LABELS.get(self.property, self.text))
+        return str(MARK_LABELS.get(self.code, self.text))
 
     def cell(self, group: str) -> Cell:
         return self.cells.get(group) or Cell(group=group)
