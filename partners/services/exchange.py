@@ -12,10 +12,9 @@ import codecs
 import csv
 import io
 import re
-import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -44,7 +43,9 @@ from openpyxl.writer.excel import ExcelWriter
 from partners import tasks
 from partners.filters import ContactFilter, OrganisationFilter
 from partners.models import Contact, ExportJob, Organisation, PersonalDataLog, Theme
+from portal import tabular
 from portal.models import User
+from portal.tabular import ImportFileError, RowError, normal_header
 
 EXPORT_BATCH_SIZE = 500
 EXPORT_RETENTION = timedelta(hours=24)
@@ -407,17 +408,6 @@ VISIBILITY_VALUES = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why, for the user."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    column: str  # the header as written in the file
-    message: str
-
-
 class ContactImportInvalid(Exception):
     """At least one row is wrong; nothing was imported."""
 
@@ -441,168 +431,37 @@ class ImportResult:
     unchanged: int = 0
 
 
-def _normal_header(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").strip().lower().split())
-
-
 def _header_keys() -> dict[str, str]:
     keys = {key: key for key in IMPORT_COLUMNS} | HEADER_ALIASES
     for language in {translation.get_language() or settings.LANGUAGE_CODE, "nl", "en"}:
         with translation.override(language):
-            keys |= {_normal_header(str(c.header)): key for key, c in CONTACT_COLUMNS.items()}
+            keys |= {normal_header(str(c.header)): key for key, c in CONTACT_COLUMNS.items()}
     return keys
 
 
 def read_contact_file(*, name: str, content: bytes) -> ContactTable:
     """The rows of an uploaded CSV or XLSX file; ImportFileError if it cannot be used."""
-    if not content.strip():
-        raise ImportFileError(_("The file is empty."))
-    if len(content) > IMPORT_MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB.") % {"size": IMPORT_MAX_BYTES // 2**20}
-        )
-    suffix = name.lower().rpartition(".")[2]
-    if content.startswith(b"PK\x03\x04"):
-        raw = _xlsx_rows(content)
-    elif content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            _("This is an old Excel file (.xls). Save it as .xlsx or CSV and try again.")
-        )
-    elif suffix in {"csv", "txt"}:
-        raw = _csv_rows(content)
-    elif suffix == "xlsx":
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file."))
-    else:
-        raise ImportFileError(_("Upload a CSV file or an Excel (.xlsx) file."))
-    return _table(raw)
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # What Excel on Windows writes when saving "CSV (comma delimited)".
-        return content.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _("The characters in this file could not be read. Save it as CSV UTF-8 and try again.")
-        ) from None
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    text = _decode(content)
-    if "\x00" in text:
-        raise ImportFileError(_("This file is not a CSV file."))
-    first_line, _newline, rest = text.lstrip().partition("\n")
-    if first_line.lower().startswith("sep=") and len(first_line.strip()) == 5:
-        # Excel's hint line, e.g. "sep=;": it names the delimiter and is no header.
-        delimiter, text = first_line.strip()[4], rest
-    else:
-        # Dutch Excel saves CSV with semicolons; others use commas.
-        delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return _limited(reader)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("This CSV file could not be read (line %(line)s).") % {"line": reader.line_num}
-        ) from error
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it ignores (data validation, styles).
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # a corrupt file raises anything from KeyError to BadZipFile
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return _limited(
-            [_cell_text(value) for value in values]
-            for values in sheet.iter_rows(values_only=True, max_col=len(IMPORT_COLUMNS) * 4)
-        )
-    except ImportFileError:
-        raise
-    except Exception as error:
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    return str(value).strip()
-
-
-def _limited(rows: Iterable[list[str]]) -> list[list[str]]:
-    """The rows, or ImportFileError as soon as there are too many.
-
-    Blank rows are kept as empty lists (so row numbers in reports stay right) and
-    count too, up to ten times the limit: a small file of millions of empty rows
-    must not cost memory or minutes.
-    """
-    read: list[list[str]] = []
-    filled = 0
-    for seen, row in enumerate(rows, start=1):
-        if any(cell.strip() for cell in row):
-            read.append(row)
-            filled += 1
-        else:
-            read.append([])
-        if filled > IMPORT_MAX_ROWS + 1 or seen > 10 * IMPORT_MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": IMPORT_MAX_ROWS}
-            )
-    return read
+    raw = tabular.read_rows(
+        name=name,
+        content=content,
+        max_bytes=IMPORT_MAX_BYTES,
+        max_rows=IMPORT_MAX_ROWS,
+        max_columns=len(IMPORT_COLUMNS) * 4,
+        delimiters=(",", ";", "\t"),  # on a tie: commas
+        iso_dates=True,  # a date cell reads as 2024-03-01
+    )
+    return _table(raw.rows)
 
 
 def _table(raw: list[list[str]]) -> ContactTable:
     if not raw or not any(cell.strip() for cell in raw[0]):
         raise ImportFileError(_("The first row must hold the column names."))
-    known = _header_keys()
-    headers: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    unknown = []
-    for position, header in enumerate(raw[0]):
-        if not header.strip():
-            continue
-        key = known.get(_normal_header(header))
-        if key is None:
-            unknown.append(header.strip())
-        elif key in headers:
-            raise ImportFileError(
-                _("The column “%(column)s” appears more than once.") % {"column": header.strip()}
-            )
-        else:
-            headers[key], positions[key] = header.strip(), position
-    if unknown:
-        raise ImportFileError(
-            _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
-            % {"unknown": ", ".join(unknown), "columns": ", ".join(IMPORT_COLUMNS)}
-        )
-    missing = [key for key in REQUIRED_COLUMNS if key not in headers]
-    if missing:
-        raise ImportFileError(
-            _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)}
-        )
+    headers, positions = tabular.header_columns(
+        raw[0], known=_header_keys(), columns=", ".join(IMPORT_COLUMNS), required=REQUIRED_COLUMNS
+    )
     rows = []
     for number, cells in enumerate(raw[1:], start=2):
-        values = {
-            key: cells[position].strip() if position < len(cells) else ""
-            for key, position in positions.items()
-        }
+        values = tabular.row_values(cells, positions)
         if any(values.values()):  # spreadsheets often end in empty rows
             rows.append((number, values))
     if not rows:

@@ -30,18 +30,12 @@ formula without a computed value (a file written by a program rather than saved 
 Excel), is a row error, never read as empty.
 """
 
-import codecs
-import csv
-import io
-import itertools
 import logging
 import re
-import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -52,10 +46,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 import openpyxl
-from openpyxl.cell.read_only import EmptyCell
 from openpyxl.styles import Font
 
+from portal import tabular
 from portal.models import User
+from portal.tabular import BOOLEAN as BOOLEAN  # with DATE and FORMULA: CountsTable.problems
+from portal.tabular import DATE, FORMULA, ImportFileError, RowError, normal_header
 from thermometer.models import (
     PARTNER_GROUPS,
     PROPERTY_LABELS,
@@ -146,21 +142,6 @@ GROUP_WORDS = {
 _COUNT = re.compile(r"(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+", re.ASCII)
 _INVITED = re.compile(r"\d{1,7}", re.ASCII)
-# Cells of an XLSX file that hold no usable value (CountsTable.problems).
-FORMULA = "formula"
-DATE = "date"
-BOOLEAN = "boolean"
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be used; the message says why, for the user."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    column: str  # the header as written in the file
-    message: str
 
 
 class CountsInvalid(Exception):
@@ -191,192 +172,28 @@ class CountsTable:
 
 def read_counts_file(*, name: str, content: bytes) -> CountsTable:
     """The rows of an uploaded CSV or XLSX file; ImportFileError if it cannot be used."""
-    if not content.strip():
-        raise ImportFileError(_("The file is empty."))
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20}
-        )
-    suffix = name.lower().rpartition(".")[2]
-    problems: dict[tuple[int, int], str] = {}
-    if content.startswith(b"PK\x03\x04"):
-        raw, problems = _xlsx_rows(content)
-    elif content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            _("This is an old Excel file (.xls). Save it as .xlsx or CSV and try again.")
-        )
-    elif suffix in {"csv", "txt"}:
-        raw = _csv_rows(content)
-    elif suffix == "xlsx":
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file."))
-    else:
-        raise ImportFileError(_("Upload a CSV file or an Excel (.xlsx) file."))
-    return _table(raw, problems)
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # What Excel on Windows writes when saving "CSV (comma delimited)".
-        return content.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _("The characters in this file could not be read. Save it as CSV UTF-8 and try again.")
-        ) from None
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    text = _decode(content)
-    if "\x00" in text:
-        raise ImportFileError(_("This file is not a CSV file."))
-    first_line, _newline, rest = text.lstrip().partition("\n")
-    if first_line.lower().startswith("sep=") and len(first_line.strip()) == 5:
-        # Excel's hint line, e.g. "sep=;": it names the delimiter and is no header.
-        delimiter, text = first_line.strip()[4], rest
-    else:
-        # Dutch Excel saves CSV with semicolons (and decimal commas); others use commas.
-        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return _limited(reader)
-    except csv.Error as error:
-        raise ImportFileError(
-            _("This CSV file could not be read (line %(line)s).") % {"line": reader.line_num}
-        ) from error
-
-
-def _xlsx_rows(content: bytes) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
-    """The rows of the first sheet as text, and the cells whose text cannot be used:
-    (row index, column index) → FORMULA, DATE or BOOLEAN.
-
-    The values are those Excel computed and stored with the file. A file written by a
-    program other than a spreadsheet (openpyxl, some exports) stores formulas without
-    them: a second reading finds those formulas, which would otherwise read as empty.
-    """
-    problems: dict[tuple[int, int], str] = {}
-    blank: set[tuple[int, int]] = set()  # cells present in the file without a value
-
-    def texts(sheet) -> Iterator[list[str]]:
-        for index, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS)):
-            row = []
-            for position, cell in enumerate(cells):
-                value = cell.value
-                # A formula whose result is an empty text is stored as a text ("str");
-                # one without a result as a number without a value.
-                if value is None and cell.data_type == "n" and not isinstance(cell, EmptyCell):
-                    blank.add((index, position))
-                if isinstance(value, bool):
-                    problems[(index, position)] = BOOLEAN
-                elif isinstance(value, datetime | date | time | timedelta):
-                    problems[(index, position)] = DATE
-                row.append(_cell_text(value))
-            yield row
-
-    with _workbook(content, data_only=True) as workbook:
-        raw = _limited(texts(workbook.worksheets[0]))
-    if blank:
-        with _workbook(content, data_only=False) as workbook:
-            rows = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS)
-            for index, cells in enumerate(itertools.islice(rows, len(raw))):
-                for position, cell in enumerate(cells):
-                    if cell.data_type == "f" and (index, position) in blank:
-                        problems[(index, position)] = FORMULA
-    return raw, problems
-
-
-@contextmanager
-def _workbook(content: bytes, *, data_only: bool) -> Iterator[openpyxl.Workbook]:
-    """An XLSX file opened for reading; ImportFileError if it is not one."""
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it ignores (data validation, styles).
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=data_only
-            )
-    except Exception as error:  # a corrupt file raises anything from KeyError to BadZipFile
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
-    try:
-        yield workbook
-    except ImportFileError:
-        raise
-    except Exception as error:
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) file.")) from error
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _limited(rows: Iterable[list[str]]) -> list[list[str]]:
-    """The rows, or ImportFileError as soon as there are too many.
-
-    Blank rows are kept as empty lists, so row numbers in reports stay right; they
-    count too, up to ten times the limit, so a file of a million empty rows stops early.
-    """
-    read: list[list[str]] = []
-    filled = 0
-    for seen, row in enumerate(rows, start=1):
-        if any(cell.strip() for cell in row):
-            read.append(row)
-            filled += 1
-        else:
-            read.append([])
-        if filled > MAX_ROWS + 1 or seen > 10 * MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": MAX_ROWS}
-            )
-    return read
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").strip().lower().split())
+    raw = tabular.read_rows(
+        name=name,
+        content=content,
+        max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        delimiters=(";", ","),  # on a tie: semicolons
+        report_unusable=True,  # formulas, dates and TRUE/FALSE are row errors (_table)
+    )
+    return _table(raw.rows, raw.unusable)
 
 
 def _table(raw: list[list[str]], problems: dict[tuple[int, int], str]) -> CountsTable:
     header_row = next((index for index, row in enumerate(raw) if row), None)
     if header_row is None:
         raise ImportFileError(_("The file is empty."))
-    headers: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    unknown = []
-    for position, header in enumerate(raw[header_row]):
-        if not header.strip():
-            continue
-        key = HEADER_ALIASES.get(_normal(header))
-        if key is None:
-            unknown.append(header.strip())
-        elif key in headers:
-            raise ImportFileError(
-                _("The column “%(column)s” appears more than once.") % {"column": header.strip()}
-            )
-        else:
-            headers[key], positions[key] = header.strip(), position
-    if unknown:
-        raise ImportFileError(
-            _("Unknown columns: %(unknown)s. The columns are: %(columns)s.")
-            % {
-                "unknown": ", ".join(unknown),
-                "columns": "vraag, groep, 1 … 10, uitgenodigd, vraagtekst",
-            }
-        )
-    missing = [key for key in REQUIRED_COLUMNS if key not in headers]
-    if missing:
-        raise ImportFileError(
-            _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)}
-        )
+    headers, positions = tabular.header_columns(
+        raw[header_row],
+        known=HEADER_ALIASES,
+        columns="vraag, groep, 1 … 10, uitgenodigd, vraagtekst",
+        required=REQUIRED_COLUMNS,
+    )
     values = [key for key in VALUE_COLUMNS if key in headers]
     if values != list(VALUE_COLUMNS[:5]) and values != list(VALUE_COLUMNS):
         raise ImportFileError(
@@ -389,10 +206,7 @@ def _table(raw: list[list[str]], problems: dict[tuple[int, int], str]) -> Counts
     rows = []
     row_problems: dict[int, dict[str, str]] = {}
     for number, cells in enumerate(raw[header_row + 1 :], start=header_row + 2):
-        row = {
-            key: cells[position].strip() if position < len(cells) else ""
-            for key, position in positions.items()
-        }
+        row = tabular.row_values(cells, positions)
         found = {
             key: problem
             for key, position in positions.items()
@@ -454,8 +268,8 @@ def _group_names() -> dict[str, str]:
     names = {key: str(value) for key, value in GROUP_ALIASES.items()}
     for language in ("nl", "en"):
         with translation.override(language):
-            names |= {_normal(str(label)): value for value, label in RespondentGroup.choices}
-            names[_normal(str(ResultGroup.ALL_PARTNERS.label))] = ""
+            names |= {normal_header(str(label)): value for value, label in RespondentGroup.choices}
+            names[normal_header(str(ResultGroup.ALL_PARTNERS.label))] = ""
     return names | {"partners": "", "alle partners": "", "all partners": ""}
 
 
@@ -497,7 +311,7 @@ class _RowReader:
         return (None if errors else counted), errors
 
     def _group(self, text: str, error: Callable[[str, str], None]) -> str | None:
-        group = self.groups.get(_normal(text))
+        group = self.groups.get(normal_header(text))
         if not text:
             error("groep", _("The group is missing."))
         elif group == "":
@@ -519,7 +333,7 @@ class _RowReader:
     def _question(
         self, text: str, group: str | None, error: Callable[[str, str], None]
     ) -> Question | None:
-        code = _normal(text)
+        code = normal_header(text)
         if slugify(code) in PROPERTY_LABELS:
             code = f"q1b-{slugify(code)}"
         if not code:
