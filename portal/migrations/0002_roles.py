@@ -4,8 +4,9 @@ The mapping is frozen here on purpose: a later change of roles.py comes with its
 migration, and tests/portal/test_roles.py checks that the two agree.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migrations._grants import create_all_permissions
 
 ROLE_PERMISSIONS = {
     "partner": ["partners.view_organisation"],
@@ -20,12 +21,7 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations ran (post_migrate); make
-    # them now so the groups can refer to them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_all_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLE_PERMISSIONS.items():

@@ -4,8 +4,9 @@ Frozen copy of portal/roles.py at this point; tests/portal/test_roles.py checks 
 the database and roles.py agree.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migrations._grants import create_all_permissions
 
 READ_REGISTER = ["partners.view_organisation", "partners.view_contact"]
 STAFF = READ_REGISTER + [
@@ -38,10 +39,7 @@ ROLE_PERMISSIONS = {
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_all_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLE_PERMISSIONS.items():

@@ -1,7 +1,8 @@
 """Administrators run thermometer rounds: rounds and invitations (portal/roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migrations._grants import added_permissions
 
 GRANTS = {
     "beheerder": [
@@ -15,31 +16,7 @@ GRANTS = {
 }
 
 
-def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.get(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="thermometer", codename__in=codenames
-            )
-        )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        Group.objects.get(name=name).permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="thermometer", codename__in=codenames
-            )
-        )
+grant, revoke = added_permissions("thermometer", GRANTS)
 
 
 class Migration(migrations.Migration):
