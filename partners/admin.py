@@ -4,7 +4,6 @@ from django.db import models
 from partners.models import (
     AccountHolder,
     Contact,
-    ExportJob,
     FollowUp,
     Interaction,
     Organisation,
@@ -67,12 +66,6 @@ class InteractionAdmin(admin.ModelAdmin):
     list_display = ["organisation", "occurred_on", "recorded_by"]
     list_select_related = ["organisation", "recorded_by"]
     inlines = [FollowUpInline]
-
-
-@admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ["dataset", "format", "requested_by", "status", "created_at"]
-    exclude = ["content"]
 
 
 @admin.register(PersonalDataLog)

@@ -8,8 +8,11 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from partners.search import register_sqlite_unaccent
+        from partners import exports
+        from partners.services.search import register_sqlite_unaccent
 
+        # Registered in every process, the worker's included: it builds the files.
+        exports.register()
         # The SQLite search fallback ignores accents with the same unaccent() call
         # as PostgreSQL's extension.
         connection_created.connect(register_sqlite_unaccent, dispatch_uid="partners.unaccent")

@@ -5,7 +5,14 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from partners.models import AccountHolder, Contact, FollowUp, Organisation, Theme
+from partners.models import AccountHolder, Contact, FollowUp, Organisation, PartnerAccount, Theme
+from portal.lib.models import User
+
+
+def organisation_of(user: User) -> Organisation | None:
+    """The organisation a partner user acts for, or None (staff, or not linked yet)."""
+    account = PartnerAccount.objects.filter(user=user).select_related("organisation").first()
+    return account.organisation if account else None
 
 
 def province() -> Organisation | None:

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from portal import roles
+from portal.lib import roles
 
 
 def portal(request: HttpRequest) -> dict:

@@ -49,9 +49,12 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "portal",
+    # The kernel (portal/lib/: the user, exports, jobs, tables, audit, charts) before the
+    # apps that build on it, and the composition root (portal: role grants, demo) last.
+    "portal.lib",
     "partners",
     "thermometer",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,15 +81,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "portal.htmx.HtmxLoginRedirectMiddleware",
+    "portal.lib.htmx.HtmxLoginRedirectMiddleware",
     # Records the user who made each change in the audit trail (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
-FORM_RENDERER = "portal.forms.PortalFormRenderer"
+FORM_RENDERER = "portal.lib.forms.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "lib.User"
 
 TEMPLATES = [
     {
@@ -153,7 +156,10 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Export files hold personal data in the database: hourly, drop those over a day old.
-    "purge-export-jobs": {"task": "partners.tasks.purge_export_jobs", "schedule": 60 * 60},
+    "purge-export-jobs": {
+        "task": "portal.lib.exports.tasks.purge_export_jobs",
+        "schedule": 60 * 60,
+    },
     # Reminder moments are days apart; a daily run sends each on its day (at most one
     # per invitation per run), in the morning when people read their mail.
     "thermometer-send-due-reminders": {

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
-from portal.forms import LoginForm
+from portal.lib.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", set_language, name="set_language"),
+    path("exports/", include("portal.lib.exports.urls")),
     path("", include("partners.urls")),
     path("", include("thermometer.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from partners import queries
 from partners.models import Organisation
-from portal import roles
+from portal.lib import roles
 from thermometer import queries as thermometer_queries
 
 
@@ -20,9 +20,10 @@ from thermometer import queries as thermometer_queries
 def home(request: HttpRequest) -> HttpResponse:
     role = roles.primary_role(request.user)
     context: dict = {"role": role}
-    if role is roles.Role.PARTNER and request.user.organisation is not None:
-        context["own_organisation"] = request.user.organisation
-        context["answer"] = queries.whom_to_call(request.user.organisation, None, user=request.user)
+    own = queries.organisation_of(request.user) if role is roles.Role.PARTNER else None
+    if own is not None:
+        context["own_organisation"] = own
+        context["answer"] = queries.whom_to_call(own, None, user=request.user)
     if roles.is_province_staff(request.user):
         context["open_rounds"] = list(thermometer_queries.rounds_open_to_staff())
     if request.user.has_perm("thermometer.view_result"):

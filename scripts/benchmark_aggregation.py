@@ -177,7 +177,7 @@ def _generate(responses: int):  # noqa: ANN202 - a Round, imported after setup
     from django.db import connection
     from django.utils import timezone
 
-    from portal.models import User
+    from portal.lib.models import User
     from thermometer.models import Questionnaire, Round
 
     _delete_round()

@@ -7,8 +7,8 @@ from django.test import Client
 import pytest
 
 from partners.models import Organisation
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -30,16 +30,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def restore_role_groups() -> None:
-    """Recreate the role groups that migration portal/0002 creates.
+    """Recreate the role groups that migration portal/0001 creates.
 
     A transactional test (live server, Celery worker) empties the database when it
     ends, groups included; flush's post_migrate brings back permissions but not the
     groups of a data migration. Serialized rollback cannot restore them either
-    (content types come back with new keys), so they are made again from roles.py.
+    (content types come back with new keys), so they are made again from grants.py.
     """
     from django.contrib.auth.models import Group, Permission
 
-    from portal.roles import ROLE_PERMISSIONS
+    from portal.grants import ROLE_PERMISSIONS
 
     for role, permissions in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
@@ -150,7 +150,7 @@ def outsider_client(outsider: User) -> Client:
 @pytest.fixture
 def example_objects(administrator: User) -> dict[str, int]:
     """One object behind every kind of object URL, by URL-name prefix (tests/urlwalk.py)."""
-    from partners.models import ExportJob
+    from portal.lib.models import ExportJob
     from tests.factories import (
         AccountHolderFactory,
         ContactFactory,
@@ -187,7 +187,7 @@ def example_objects(administrator: User) -> dict[str, int]:
         "partners:assignment_": AccountHolderFactory(organisation=organisation).pk,
         "partners:interaction_": follow_up.interaction_id,
         "partners:follow_up_": follow_up.pk,
-        "partners:export_": job.pk,
+        "exports:": job.pk,
     }
 
 

@@ -12,11 +12,12 @@ from partners.models import (
     FollowUp,
     Interaction,
     Organisation,
+    PartnerAccount,
     Region,
     Theme,
 )
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 
 
 class RegionFactory(DjangoModelFactory):
@@ -52,6 +53,12 @@ class UserFactory(DjangoModelFactory):
     def role(self, create: bool, extracted: Role | None, **kwargs: object) -> None:
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted.value))
+
+    @factory.post_generation
+    def organisation(self, create: bool, extracted: Organisation | None, **kwargs: object) -> None:
+        """UserFactory(organisation=...) makes a partner user of that organisation."""
+        if create and extracted:
+            PartnerAccount.objects.create(user=self, organisation=extracted)
 
 
 class ThemeFactory(DjangoModelFactory):

@@ -8,6 +8,6 @@ class ThermometerConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered in every process, the worker's included: it builds the files.
-        from thermometer.services import answers_export
+        from thermometer import exports
 
-        answers_export.register()
+        exports.register()

@@ -8,10 +8,12 @@ import smtplib
 from datetime import datetime
 
 from django.db import OperationalError
+from django.db.models import QuerySet
 
-from celery import Task, shared_task
+from celery import shared_task
 
-from thermometer.models import Round
+from portal.lib.jobs import tracked_task
+from thermometer.models import Aggregation, Round
 from thermometer.services import aggregation, invitations
 
 # A mail server or database that blinks: try again later; what was sent is skipped.
@@ -50,20 +52,16 @@ def purge_invitation_data() -> int:
     return invitations.purge_invitation_data()
 
 
-@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def aggregate_round(self: Task, round_id: int) -> int:
+def _aggregation(round_id: int) -> QuerySet[Aggregation]:
+    return Aggregation.objects.filter(round_id=round_id)
+
+
+@tracked_task(jobs=_aggregation)
+def aggregate_round(round_id: int) -> int:
     """Celery entry point for services.aggregation.aggregate_round. Idempotent: a re-run
     (acks_late, a retry, an administrator) writes the same results."""
     survey_round = Round.objects.filter(pk=round_id).first()
     if survey_round is None:
         return 0
-    try:
-        aggregation_done = aggregation.aggregate_round(survey_round)
-    except OperationalError:
-        if self.request.retries >= self.max_retries:
-            aggregation.fail_aggregation(round_id, error="The database could not be reached.")
-        raise
-    except Exception as error:
-        aggregation.fail_aggregation(round_id, error=repr(error))
-        raise
+    aggregation_done = aggregation.aggregate_round(survey_round)
     return aggregation_done.responses if aggregation_done else 0

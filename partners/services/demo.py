@@ -14,7 +14,7 @@ from partners.models import (
     Organisation,
     Theme,
 )
-from portal.models import User
+from portal.lib.models import User
 
 FIRST_NAMES = [
     "Anouk",

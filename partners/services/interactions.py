@@ -13,7 +13,7 @@ from datetime import date
 from django.db import IntegrityError, models, transaction
 
 from partners.models import Contact, FollowUp, Interaction, Organisation
-from portal.models import User
+from portal.lib.models import User
 
 
 @dataclass(frozen=True)

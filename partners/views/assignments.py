@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partners.forms import AccountHolderForm
+from partners.forms.assignments import AccountHolderForm
 from partners.models import AccountHolder
 
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from partners.filters import ContactFilter
-from partners.forms import ContactForm
-from partners.history import history_entries
+from partners.forms.contacts import ContactForm
+from partners.forms.filters import ContactFilter
 from partners.models import Contact, Theme
+from portal.lib.audit import history_entries
 
 
 @require_GET

@@ -5,8 +5,6 @@ no page a partner can open links here.
 """
 
 import uuid
-from collections import defaultdict
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +14,7 @@ from django.db.models import Count, Model, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,20 +23,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from django_htmx.http import trigger_client_event
 
-from partners.forms_interactions import (
-    FollowUpFormSet,
-    InteractionFilter,
-    InteractionForm,
-    OrganisationChoiceForm,
-)
-from partners.history import HistoryEntry
+from partners.forms.filters import InteractionFilter
+from partners.forms.interactions import FollowUpFormSet, InteractionForm, OrganisationChoiceForm
 from partners.models import Contact, FollowUp, Interaction
 from partners.services.interactions import (
     complete_follow_up,
     record_interaction,
     update_interaction,
 )
-from portal.roles import is_province_staff
+from portal.lib.audit import HistoryEntry, Trail, history_entries
+from portal.lib.roles import is_province_staff
 
 EXTRA_FOLLOW_UPS = 3
 
@@ -210,109 +204,38 @@ INTERACTION_ACTIONS = {
     "~": gettext_lazy("Changed the contact moment"),
     "-": gettext_lazy("Deleted the contact moment"),
 }
-INTERACTION_FIELDS = ["organisation", "occurred_on", "recorded_by", "summary", "agreements"]
-FOLLOW_UP_FIELDS = ["description", "owner", "due_on", "done_on"]
+FOLLOW_UP_ACTIONS = {
+    "+": gettext_lazy("Added the follow-up “%(name)s”"),
+    "~": gettext_lazy("Changed the follow-up “%(name)s”"),
+    "-": gettext_lazy("Removed the follow-up “%(name)s”"),
+}
+INTERACTION_FIELDS = (
+    "organisation",
+    "occurred_on",
+    "recorded_by",
+    "contacts",
+    "summary",
+    "agreements",
+)
+FOLLOW_UP_FIELDS = ("description", "owner", "due_on", "done_on")
 
 
 def audit_trail(interaction: Interaction) -> list[HistoryEntry]:
-    """Who changed what and when, newest first: the moment and its follow-ups.
-
-    Three queries whatever the length of the history (partners.history.history_entries
-    lets diff_against() query the contacts of both records for every pair, which would
-    grow with each edit), in the shape components/_history.html shows.
-    """
-    records = list(
-        interaction.history.select_related("history_user", "organisation", "recorded_by").order_by(
-            "history_date", "history_id"
-        )
+    """Who changed what and when, newest first: the moment and its follow-ups."""
+    return history_entries(
+        Trail(interaction.history.all(), fields=INTERACTION_FIELDS, actions=INTERACTION_ACTIONS),
+        Trail(
+            FollowUp.history.filter(interaction_id=interaction.pk),
+            fields=FOLLOW_UP_FIELDS,
+            actions=FOLLOW_UP_ACTIONS,
+            name=lambda record: record.description,
+            created_fields=("owner", "due_on"),
+            describe=_marked_done,
+        ),
     )
-    took_part = _contacts_per_record(interaction)
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(
-                previous, included_fields=INTERACTION_FIELDS, foreign_keys_are_objs=True
-            )
-            changes = [_change(Interaction, c.field, c.old, c.new) for c in delta.changes]
-            before, after = took_part[previous.pk], took_part[record.pk]
-            if set(before) != set(after):
-                label = str(Interaction._meta.get_field("contacts").verbose_name)
-                changes.append((label, _names(before), _names(after)))
-        entries.append(_entry(record, str(INTERACTION_ACTIONS[record.history_type]), changes))
-        previous = record
-    entries += _follow_up_entries(interaction)
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
-def _follow_up_entries(interaction: Interaction) -> list[HistoryEntry]:
-    records = (
-        FollowUp.history.filter(interaction_id=interaction.pk)
-        .select_related("history_user", "owner")
-        .order_by("history_date", "history_id")
-    )
-    entries = []
-    last: dict[int, Model] = {}
-    for record in records:
-        before = last.get(record.id)
-        what = {"description": record.description}
-        if record.history_type == "-":
-            action, changes = _("Removed the follow-up “%(description)s”") % what, []
-        elif before is None:
-            action = _("Added the follow-up “%(description)s”") % what
-            changes = [
-                _change(FollowUp, name, None, getattr(record, name)) for name in ("owner", "due_on")
-            ]
-        else:
-            delta = record.diff_against(
-                before, included_fields=FOLLOW_UP_FIELDS, foreign_keys_are_objs=True
-            )
-            done = delta.changed_fields == ["done_on"] and before.done_on is None
-            action = (
-                _("Marked the follow-up “%(description)s” as done") % what
-                if done
-                else _("Changed the follow-up “%(description)s”") % what
-            )
-            changes = [_change(FollowUp, c.field, c.old, c.new) for c in delta.changes]
-        entries.append(_entry(record, action, changes))
-        last[record.id] = record
-    return entries
-
-
-def _contacts_per_record(interaction: Interaction) -> dict[int, dict[int, str]]:
-    """Who took part according to each history record: {record: {contact: name}}."""
-    through = Interaction.history.model.contacts.model
-    rows = through._default_manager.filter(interaction_id=interaction.pk).select_related("contact")
-    took_part: dict[int, dict[int, str]] = defaultdict(dict)
-    for row in rows:
-        # History keeps the id of a contact that was deleted since; the row is gone.
-        name = (
-            row.contact.name
-            if row.contact
-            else _("deleted contact %(id)s") % {"id": row.contact_id}
-        )
-        took_part[row.history_id][row.contact_id] = name
-    return took_part
-
-
-def _entry(record: Model, action: str, changes: list[tuple[str, str, str]]) -> HistoryEntry:
-    user = record.history_user
-    who = (user.get_full_name() or user.username) if user else str(_("System"))
-    return HistoryEntry(when=record.history_date, who=who, action=action, changes=changes)
-
-
-def _change(model: type[Model], name: str, old: object, new: object) -> tuple[str, str, str]:
-    return (str(model._meta.get_field(name).verbose_name), _display(old), _display(new))
-
-
-def _names(took_part: dict[int, str]) -> str:
-    return ", ".join(sorted(took_part.values())) or "–"
-
-
-def _display(value: object) -> str:
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, date):
-        return formats.date_format(value, "j F Y")
-    return str(value)
+def _marked_done(record: Model, previous: Model | None, changed: list[str]) -> str | None:
+    if previous is not None and changed == ["done_on"] and previous.done_on is None:
+        return _("Marked the follow-up “%(name)s” as done") % {"name": record.description}
+    return None

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from partners.filters import OrganisationFilter
-from partners.forms import OrganisationForm
-from partners.history import history_entries
+from partners.forms.filters import OrganisationFilter
+from partners.forms.organisations import OrganisationForm
 from partners.models import Contact, Organisation, Theme
-from portal.roles import is_province_staff
+from portal.lib.audit import history_entries
+from portal.lib.roles import is_province_staff
 
 
 @require_GET

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from partners.models import Contact, Organisation, Theme
-from partners.search import normalise_query, search_contacts, search_organisations
+from partners.services.search import normalise_query, search_contacts, search_organisations
 
 # Per group; the contact list behind "show all" pages through the rest.
 RESULTS_PER_GROUP = 10

@@ -7,11 +7,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from partners.forms import WhomToCallForm
+from partners.forms.assignments import WhomToCallForm
 from partners.models import Theme
-from partners.queries import partners_of
+from partners.queries import organisation_of, partners_of
 from partners.queries import whom_to_call as find_whom_to_call
-from portal.roles import Role, is_province_staff, roles_of
+from portal.lib.roles import Role, is_province_staff, roles_of
 
 
 @require_GET
@@ -21,7 +21,7 @@ from portal.roles import Role, is_province_staff, roles_of
 def whom_to_call(request: HttpRequest) -> HttpResponse:
     """A partner sees their own organisation at once; staff choose one."""
     is_partner = Role.PARTNER in roles_of(request.user) and not is_province_staff(request.user)
-    own = request.user.organisation if is_partner else None
+    own = organisation_of(request.user) if is_partner else None
     form = WhomToCallForm(request.GET or None)
     answer, status = None, 200
     if is_partner and own is None:

@@ -21,7 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from portal.models import User
+from portal.lib.models import User
 
 # Playwright's sync API runs an event loop in this thread, so Django refuses database
 # access from the test body without this (ECOSYSTEM.md, trap 3).

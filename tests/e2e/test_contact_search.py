@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from partners.models import Contact
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from tests.factories import ContactFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -13,8 +13,8 @@ from django.urls import reverse
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from tests.factories import (
     ImprovementActionFactory,
     OrganisationFactory,

@@ -16,8 +16,8 @@ from django.utils import timezone
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from tests.factories import RoundFactory, UserFactory, add_response
 from thermometer.models import Round
 from thermometer.services.aggregation import aggregate_round

@@ -3,7 +3,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.roles import Role
+from portal.lib.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -15,8 +15,8 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from partners.models import AccountHolder, Contact, Organisation, Theme
 from partners.services.reference import load_reference_organisations
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from tests.factories import AccountHolderFactory, ContactFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.urls import reverse
 import pytest
 
 from partners.models import AccountHolder
-from portal.roles import Role
+from portal.lib.roles import Role
 from tests.factories import AccountHolderFactory, OrganisationFactory, ThemeFactory, UserFactory
 
 CREATE = reverse("partners:assignment_create")

@@ -13,7 +13,7 @@ from partners.services.interactions import (
     record_interaction,
     update_interaction,
 )
-from portal.roles import Role
+from portal.lib.roles import Role
 from tests.factories import (
     ContactFactory,
     FollowUpFactory,

@@ -24,8 +24,8 @@ from partners.services.interactions import (
     record_interaction,
     update_interaction,
 )
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from tests.factories import (
     ContactFactory,
     FollowUpFactory,
@@ -638,9 +638,9 @@ def test_the_detail_shows_the_follow_ups_and_who_changed_what(
     }
     edit = history[1]
     assert edit.who == "Bea Heerder"
-    assert ("summary", "Eerste versie", "Tweede versie") in edit.changes
-    assert ("who took part", "Anna (fictief)", "Anna (fictief), Bert (fictief)") in edit.changes
-    assert history[0].changes == [("done on", "–", "2 November 2026")]
+    assert ("Summary", "Eerste versie", "Tweede versie") in edit.changes
+    assert ("Who took part", "Anna (fictief)", "Anna (fictief), Bert (fictief)") in edit.changes
+    assert history[0].changes == [("Done on", "–", "2 November 2026")]
     assert "History of changes" in body
 
 

@@ -15,7 +15,7 @@ import factory
 import pytest
 
 from partners.models import Contact, Organisation
-from partners.search import search_contacts, search_organisations
+from partners.services.search import search_contacts, search_organisations
 from tests.factories import ContactFactory, OrganisationFactory, ThemeFactory
 
 URL = reverse("partners:search")

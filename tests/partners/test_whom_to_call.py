@@ -156,7 +156,7 @@ def test_my_partners_is_for_account_holders(staff_client: Client, partner_client
 
 def test_a_partner_without_an_organisation_cannot_look_up_others(db: None, province) -> None:
     """Review of issue #3: an unlinked partner fell into the staff branch."""
-    from portal.roles import Role
+    from portal.lib.roles import Role
 
     client = Client()
     client.force_login(UserFactory(role=Role.PARTNER, organisation=None))

@@ -5,8 +5,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from partners.models import Organisation
-from portal.models import User
-from portal.roles import Role, primary_role
+from portal.lib.models import User
+from portal.lib.roles import Role, primary_role
 
 
 def test_the_demo_command_loads_organisations_and_prints_working_logins(db: None) -> None:
@@ -22,7 +22,7 @@ def test_the_demo_command_loads_organisations_and_prints_working_logins(db: None
         assert primary_role(user) == Role(role)
         assert "(fictief)" in user.get_full_name()
     partner = User.objects.get(username="partner-woerden")
-    assert partner.organisation.cbs_code == "GM0632"
+    assert partner.partner_account.organisation.cbs_code == "GM0632"
     assert Organisation.objects.filter(kind="gemeente").count() == 27  # 26 + Vianen
 
 
@@ -65,11 +65,11 @@ def test_the_demo_has_published_rounds_whose_trend_shows_change(db: None) -> Non
     """Issue #5: two published rounds with different results, so the trend page shows
     change; and the 2020 baseline, imported from its counts."""
     from thermometer.models import Aggregation, ImprovementAction, Result, Round
-    from thermometer.services import reports
+    from thermometer.services import reports, trends
 
     call_command("load_demo_data", stdout=StringIO())
 
-    published = list(reports.published_rounds())
+    published = list(trends.published_rounds())
     assert [r.name for r in published] == [
         "Samenwerkingsthermometer 2020 (nulmeting)",
         "Samenwerkingsthermometer 2024",
@@ -79,7 +79,7 @@ def test_the_demo_has_published_rounds_whose_trend_shows_change(db: None) -> Non
         assert Result.objects.filter(round=survey_round, group="partners").count() == 9
         assert Aggregation.objects.get(round=survey_round).status == Aggregation.Status.DONE
     assert Aggregation.objects.get(round=published[0]).source == Aggregation.Source.IMPORT
-    trend = {row.code: row for row in reports.trend_report("partners", published).rows}
+    trend = {row.code: row for row in trends.trend_report("partners", published).rows}
     latest = trend["q1a"].points[-1]
     assert latest.cell.shown and latest.delta is not None and latest.delta > 0
     deltas = {code: row.points[-1].delta for code, row in trend.items() if code.startswith("q1b-")}

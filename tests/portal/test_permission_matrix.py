@@ -16,7 +16,7 @@ from django.urls import resolve, reverse
 import pytest
 
 from partners.models import Organisation
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import OrganisationFactory, UserFactory
 from tests.urlwalk import Route, all_routes, example_url_values
 
@@ -38,7 +38,7 @@ Outcome = int | Redirect
 LOGIN = Redirect("login")
 HOME = Redirect("home")
 INTERACTION = Redirect("partners:interaction_detail")
-EXPORT_STATUS = Redirect("partners:export_status")
+EXPORT_STATUS = Redirect("exports:status")
 ROUND = Redirect("thermometer:round_detail")
 SURVEY = Redirect("thermometer:survey_start")
 INVALID = Redirect("thermometer:link_invalid")
@@ -159,17 +159,17 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
         "GET":  (405,       405,       405,       405,       405,       405),
         "POST": (LOGIN,     403,       403,       403,       INTERACTION, INTERACTION),
     },
-    "partners:export_create": {
+    "exports:create": {
         "GET":  (LOGIN,     403,       403,       200,       200,       200),
         "POST": (LOGIN,     403,       403,       200,       200,       200),
     },
     # The example export was requested by the beheerder: nobody else may see it.
-    "partners:export_status": {
+    "exports:status": {
         "GET":  (LOGIN,     403,       403,       404,       404,       200),
         "POST": (405,       405,       405,       405,       405,       405),
     },
     # Not finished yet: the requester is sent to the progress page.
-    "partners:export_download": {
+    "exports:download": {
         "GET":  (LOGIN,     403,       403,       404,       404,       EXPORT_STATUS),
         "POST": (405,       405,       405,       405,       405,       405),
     },
@@ -281,9 +281,10 @@ MATRIX: dict[str, dict[str, tuple[Outcome, ...]]] = {
         "GET":  (LOGIN,     403,       403,       403,       403,       200),
         "POST": (LOGIN,     403,       403,       403,       403,       200),
     },
+    # As every import: a POST that imported nothing is a bad request (400) with the reasons.
     "thermometer:results_import": {
         "GET":  (LOGIN,     403,       403,       403,       403,       200),
-        "POST": (LOGIN,     403,       403,       403,       403,       200),
+        "POST": (LOGIN,     403,       403,       403,       403,       400),
     },
     "thermometer:results_import_template": {
         "GET":  (LOGIN,     403,       403,       403,       403,       200),
@@ -366,7 +367,7 @@ def url_values(partner_user: User, example_objects: dict[str, int]) -> dict[str,
     # Not the partner's own organisation: the matrix pins that a partner may open the
     # page of any organisation in the register, not only their own.
     someone_elses = OrganisationFactory(name="Zeist", cbs_code="GM0355")
-    assert partner_user.organisation != someone_elses
+    assert partner_user.partner_account.organisation != someone_elses
     return example_url_values(someone_elses, example_objects)
 
 

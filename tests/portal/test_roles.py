@@ -2,8 +2,9 @@ from django.contrib.auth.models import AnonymousUser, Group
 
 import pytest
 
-from portal.models import User
-from portal.roles import ROLE_PERMISSIONS, Role, is_province_staff, primary_role, roles_of
+from portal.grants import ROLE_PERMISSIONS
+from portal.lib.models import User
+from portal.lib.roles import Role, is_province_staff, primary_role, roles_of
 from tests.factories import UserFactory
 
 

@@ -20,7 +20,7 @@ from django.utils.deprecation import RemovedInDjango60Warning
 import pytest
 
 from partners.models import Organisation
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import UserFactory
 from tests.urlwalk import Route, all_routes, example_url_values
 

@@ -14,7 +14,7 @@ from django.utils import translation
 
 import pytest
 
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import ImprovementActionFactory, RoundFactory
 from thermometer.models import ImprovementAction, Round
 from thermometer.views import actions as action_views

@@ -70,7 +70,7 @@ def test_requesting_again_after_a_run_enqueues_a_new_one(
         again = aggregation.request_aggregation(survey_round)
 
     assert enqueued == [survey_round.pk]
-    assert again.status == Aggregation.Status.PENDING and again.step == 0
+    assert again.status == Aggregation.Status.PENDING and again.done == 0
     assert Result.objects.filter(round=survey_round).exists()  # old results stay meanwhile
 
 

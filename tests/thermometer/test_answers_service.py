@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import RoundFactory, add_response
 from thermometer.models import Answer, Round
 from thermometer.services.answers import (

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 import pytest
 
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import OrganisationFactory, RoundFactory, add_response
 from thermometer.models import Answer, Response, Round
 from thermometer.services.answers import answer_reference

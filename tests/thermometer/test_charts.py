@@ -1,5 +1,6 @@
-"""thermometer/charts.py: the geometry of the results charts, without rendering; and
-static/css/results.css: the charts' colours meet WCAG 1.4.11 (non-text contrast)."""
+"""thermometer/services/charts.py: the results as charts (on the kernel's geometry,
+portal/lib/charts.py), without rendering; and static/css/results.css: the charts'
+colours meet WCAG 1.4.11 (non-text contrast)."""
 
 import re
 from decimal import Decimal
@@ -10,7 +11,8 @@ from django.utils import translation
 
 import pytest
 
-from thermometer import charts
+from portal.lib import charts
+from thermometer.services import charts as results_charts
 from thermometer.services.reports import Cell, MarkRow, PropertyRow
 
 SHOWN_8 = Cell(group="partners", respondents=12, shown=True, mean=Decimal("8.0000"))
@@ -19,7 +21,7 @@ EMPTY = Cell(group="staff")
 
 
 def test_a_bar_is_as_long_as_its_value_on_the_scale() -> None:
-    chart = charts.bar_chart([("Mark", [charts.datum("Mark", SHOWN_8)])], scale_max=10)
+    chart = charts.bar_chart([("Mark", [results_charts.datum("Mark", SHOWN_8)])], scale_max=10)
     bar = chart.rows[0].bars[0]
     assert bar.state == "shown"
     assert bar.x == charts.LABEL_WIDTH
@@ -30,7 +32,10 @@ def test_a_bar_is_as_long_as_its_value_on_the_scale() -> None:
 
 def test_hidden_and_empty_cells_get_no_bar_and_no_value() -> None:
     chart = charts.bar_chart(
-        [("Hidden", [charts.datum("H", HIDDEN)]), ("Empty", [charts.datum("E", EMPTY)])],
+        [
+            ("Hidden", [results_charts.datum("H", HIDDEN)]),
+            ("Empty", [results_charts.datum("E", EMPTY)]),
+        ],
         scale_max=5,
     )
     hidden, empty = (row.bars[0] for row in chart.rows)
@@ -40,9 +45,9 @@ def test_hidden_and_empty_cells_get_no_bar_and_no_value() -> None:
 
 
 def test_rows_are_stacked_downwards_and_the_chart_grows_with_them() -> None:
-    one = charts.bar_chart([("A", [charts.datum("A", SHOWN_8)])], scale_max=10)
+    one = charts.bar_chart([("A", [results_charts.datum("A", SHOWN_8)])], scale_max=10)
     three = charts.bar_chart(
-        [(label, [charts.datum(label, SHOWN_8)]) for label in "ABC"], scale_max=10
+        [(label, [results_charts.datum(label, SHOWN_8)]) for label in "ABC"], scale_max=10
     )
     ys = [row.bars[0].y for row in three.rows]
     assert ys == sorted(ys) and len(set(ys)) == 3
@@ -65,7 +70,7 @@ def test_the_properties_chart_groups_three_perspectives_per_property() -> None:
         staff_expected=Cell(group="staff", respondents=6, shown=True, mean=Decimal("3.5")),
         partners_about=HIDDEN,
     )
-    chart = charts.properties_chart([row, row])
+    chart = results_charts.properties_chart([row, row])
     bars = chart.rows[0].bars
     assert [bar.series for bar in bars] == ["staff", "expected", "partners"]
     assert [bar.state for bar in bars] == ["shown", "shown", "hidden"]
@@ -77,20 +82,22 @@ def test_the_properties_chart_groups_three_perspectives_per_property() -> None:
 def test_the_marks_chart_has_a_bar_per_perspective() -> None:
     rows = [MarkRow(perspective="partners", cell=SHOWN_8, question=None)]
     with translation.override("en"):  # the labels are translated (nl by default)
-        chart = charts.marks_chart(rows)
+        chart = results_charts.marks_chart(rows)
     assert chart.scale_max == 10
     assert chart.rows[0].label == "Partners about the province"
 
 
 def test_an_unknown_response_rate_is_empty_and_a_rate_is_a_percentage() -> None:
-    chart = charts.rates_chart([("Municipalities", Decimal("50.0"), True), ("Staff", None, True)])
+    chart = results_charts.rates_chart(
+        [("Municipalities", Decimal("50.0"), True), ("Staff", None, True)]
+    )
     known, unknown = (row.bars[0] for row in chart.rows)
     assert known.width == charts.PLOT_WIDTH / 2
     assert (unknown.state, unknown.width) == ("empty", 0)
 
 
 def test_a_withheld_response_rate_is_drawn_as_too_few_responses() -> None:
-    chart = charts.rates_chart([("Water boards", Decimal("25.0"), False)])
+    chart = results_charts.rates_chart([("Water boards", Decimal("25.0"), False)])
     (bar,) = chart.rows[0].bars
     assert (bar.state, bar.width, bar.value) == ("hidden", 0, None)
 
@@ -103,7 +110,7 @@ def test_a_stacked_bar_spans_the_plot_in_answer_order() -> None:
         mean=Decimal("3"),
         counts=(Decimal(1), Decimal(0), Decimal(4), Decimal(4), Decimal(1)),
     )
-    chart = charts.stacked_chart([("Reliable", cell)])
+    chart = results_charts.distribution_chart([("Reliable", cell)])
     segments = chart.rows[0].segments
     assert [s.value for s in segments] == [1, 3, 4, 5]  # no sliver for a value nobody gave
     assert [s.share for s in segments] == [
@@ -120,7 +127,7 @@ def test_a_stacked_bar_spans_the_plot_in_answer_order() -> None:
 
 
 def test_a_stacked_bar_of_a_hidden_group_has_no_segments() -> None:
-    chart = charts.stacked_chart([("Reliable", HIDDEN), ("Expert", EMPTY)])
+    chart = results_charts.distribution_chart([("Reliable", HIDDEN), ("Expert", EMPTY)])
     assert [(row.state, row.segments) for row in chart.rows] == [("hidden", []), ("empty", [])]
 
 

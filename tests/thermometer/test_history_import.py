@@ -1,4 +1,5 @@
-"""Importing an earlier round as aggregated counts (services/history_import.py)."""
+"""Importing an earlier round as aggregated counts: the file (services/counts_file.py),
+its rows (services/counts_check.py) and the stored round (services/history_import.py)."""
 
 import datetime
 import io
@@ -14,10 +15,11 @@ from django.utils import timezone, translation
 import openpyxl
 import pytest
 
-from portal.models import User
+from portal.lib.models import User
+from portal.lib.tabular.imports import ImportInvalid, RowError
+from portal.lib.tabular.reading import ImportFileError
 from thermometer.models import Aggregation, GroupResult, Result, Round
-from thermometer.services import aggregation, history_import
-from thermometer.services.history_import import CountsInvalid, ImportFileError, RowError
+from thermometer.services import aggregation, counts_file, history_import
 from thermometer.services.reports import round_report
 
 SAMPLE = Path(settings.BASE_DIR) / "thermometer" / "data" / "baseline-2020.csv"
@@ -33,7 +35,7 @@ def english() -> None:
 
 def table(*lines: str, header: str = HEADER, name: str = "telling.csv"):
     content = "\r\n".join([header, *lines]).encode()
-    return history_import.read_counts_file(name=name, content=content)
+    return counts_file.read_counts_file(name=name, content=content)
 
 
 def run(user: User, counts, *, name: str = "Nulmeting 2020", note: str = "") -> Round:
@@ -48,7 +50,7 @@ def run(user: User, counts, *, name: str = "Nulmeting 2020", note: str = "") -> 
 
 
 def errors_of(user: User, counts) -> list[RowError]:
-    with pytest.raises(CountsInvalid) as raised:
+    with pytest.raises(ImportInvalid) as raised:
         run(user, counts)
     assert_nothing_stored()
     return raised.value.errors
@@ -126,7 +128,7 @@ def test_it_creates_a_closed_round_with_an_imported_aggregation(administrator: U
 
 
 def test_the_sample_baseline_imports_cleanly(administrator: User, settings) -> None:
-    counts = history_import.read_counts_file(name=SAMPLE.name, content=SAMPLE.read_bytes())
+    counts = counts_file.read_counts_file(name=SAMPLE.name, content=SAMPLE.read_bytes())
     survey_round = run(administrator, counts, name="Nulmeting 2020 (voorbeeld)")
 
     rates = {
@@ -280,7 +282,7 @@ def test_it_reads_commas_aliases_a_bom_and_blank_lines(db: None) -> None:
         'q1b-betrouwbaar,gemeente,7,,"1,5",3.5,,\r\n'
         ",,,,,,,\r\n"
     ).encode()
-    counts = history_import.read_counts_file(name="export.CSV", content=content)
+    counts = counts_file.read_counts_file(name="export.CSV", content=content)
     assert counts.headers["vraag"] == "Question"
     assert counts.rows == [
         (
@@ -301,7 +303,7 @@ def test_it_reads_commas_aliases_a_bom_and_blank_lines(db: None) -> None:
 
 def test_it_reads_windows_1252(db: None) -> None:
     content = "vraag;groep;1;2;3;4;5\r\nq1b-betrouwbaar;Overige partners;;;5;;\r\n".encode("cp1252")
-    assert history_import.read_counts_file(name="a.csv", content=content).rows[0][1]["groep"] == (
+    assert counts_file.read_counts_file(name="a.csv", content=content).rows[0][1]["groep"] == (
         "Overige partners"
     )
 
@@ -324,14 +326,14 @@ def test_unusable_files_are_refused_with_a_reason(
     db: None, name: str, content: bytes, message: str
 ) -> None:
     with pytest.raises(ImportFileError) as raised:
-        history_import.read_counts_file(name=name, content=content)
+        counts_file.read_counts_file(name=name, content=content)
     assert message in str(raised.value)
 
 
 def test_it_refuses_more_than_the_row_limit(db: None) -> None:
-    lines = [HEADER] + ["q1a;gemeente;;;;;;;1;;;;"] * (history_import.MAX_ROWS + 1)
+    lines = [HEADER] + ["q1a;gemeente;;;;;;;1;;;;"] * (counts_file.MAX_ROWS + 1)
     with pytest.raises(ImportFileError) as raised:
-        history_import.read_counts_file(name="a.csv", content="\n".join(lines).encode())
+        counts_file.read_counts_file(name="a.csv", content="\n".join(lines).encode())
     assert "2000" in str(raised.value)
 
 
@@ -342,7 +344,7 @@ def test_it_reads_an_xlsx_file(administrator: User) -> None:
     sheet.append(["q1a", "gemeente", None, None, None, None, 1, 2.5, 1.5, None, None, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    counts = history_import.read_counts_file(name="telling.xlsx", content=buffer.getvalue())
+    counts = counts_file.read_counts_file(name="telling.xlsx", content=buffer.getvalue())
     survey_round = run(administrator, counts)
     result = Result.objects.get(round=survey_round, group="gemeente", code="q1a")
     assert result.distribution == {"5": 1, "6": 2.5, "7": 1.5}
@@ -350,7 +352,7 @@ def test_it_reads_an_xlsx_file(administrator: User) -> None:
 
 
 def test_the_template_lists_every_question_for_every_group(administrator: User) -> None:
-    workbook = openpyxl.load_workbook(io.BytesIO(history_import.counts_template()))
+    workbook = openpyxl.load_workbook(io.BytesIO(counts_file.counts_template()))
     counts, explanation = workbook.worksheets
     rows = list(counts.iter_rows(values_only=True))
     assert rows[0][:4] == ("vraag", "groep", "vraagtekst", "uitgenodigd")
@@ -360,7 +362,7 @@ def test_the_template_lists_every_question_for_every_group(administrator: User) 
     assert ("q1a", "gemeente") in keys and ("q3b-betrokken", "medewerkers") in keys
     assert ("q2", "gemeente") not in keys
     assert explanation.max_row >= 5
-    assert history_import.counts_template() == history_import.counts_template()
+    assert counts_file.counts_template() == counts_file.counts_template()
 
 
 # --- Values that are not counts -------------------------------------------------------
@@ -588,7 +590,7 @@ def rewrite_sheet(content: bytes, at: str, change: Callable[[str], str]) -> byte
 
 
 def xlsx_table(content: bytes):
-    return history_import.read_counts_file(name="telling.xlsx", content=content)
+    return counts_file.read_counts_file(name="telling.xlsx", content=content)
 
 
 FORMULA = "Formula without a computed value: open and save the file in Excel, or paste the values."

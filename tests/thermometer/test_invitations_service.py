@@ -11,7 +11,7 @@ from django.utils import timezone
 import pytest
 
 from partners.models import Organisation
-from portal.roles import Role
+from portal.lib.roles import Role
 from tests.factories import (
     ContactFactory,
     InvitationFactory,

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import InvitationFactory, RoundFactory, add_response
 from thermometer.models import PARTNER_GROUPS, Question, Questionnaire, Round, Section
-from thermometer.services import aggregation, reports
+from thermometer.services import aggregation, reports, trends
 from thermometer.services.reports import REPORTED_GROUPS, Cell
 
 PARTNERS = [group.value for group in PARTNER_GROUPS]
@@ -231,15 +231,15 @@ def test_partners_read_published_rounds_and_staff_closed_ones_too(
 
     assert list(reports.rounds_with_results(partner_user)) == [published]
     assert list(reports.rounds_with_results(staff_user)) == [closed, published]
-    assert list(reports.published_rounds()) == [published]
+    assert list(trends.published_rounds()) == [published]
 
 
 # --- Trends ----------------------------------------------------------------------------
 
 
-def q1a_points(group: str, rounds: list[Round]) -> list[reports.TrendPoint]:
+def q1a_points(group: str, rounds: list[Round]) -> list[trends.TrendPoint]:
     """The group's q1a points; none when the group never answered."""
-    report = reports.trend_report(group, rounds)
+    report = trends.trend_report(group, rounds)
     return next((row.points for row in report.rows if row.code == "q1a"), [])
 
 
@@ -295,7 +295,7 @@ def test_a_changed_question_text_is_marked(db: None) -> None:
         aggregated_round({"gemeente": [7] * 5}, year=2025, external_questionnaire=v2),
     ]
 
-    report = reports.trend_report("gemeente", rounds)
+    report = trends.trend_report("gemeente", rounds)
 
     rows = {row.code: row for row in report.rows}
     assert [point.changed for point in rows["q1a"].points] == [False, True]
@@ -341,7 +341,7 @@ def test_two_rounds_with_the_same_small_group_do_not_reveal_it(db: None) -> None
 def test_the_trend_rows_follow_the_question_order(db: None) -> None:
     rounds = [aggregated_round({"staff": [7] * 5}, year=2025)]
 
-    codes = [row.code for row in reports.trend_report("staff", rounds).rows]
+    codes = [row.code for row in trends.trend_report("staff", rounds).rows]
 
     assert codes[:3] == ["q1a", "q2", "q3a"]
     assert codes.index("q1b-betrouwbaar") < codes.index("q3b-betrouwbaar")
@@ -351,7 +351,7 @@ def test_a_trend_reads_in_a_fixed_number_of_queries(db: None, django_assert_num_
     rounds = [aggregated_round({"gemeente": [7] * 5}, year=year) for year in range(2020, 2026)]
 
     with django_assert_num_queries(1):
-        reports.trend_report("gemeente", rounds)
+        trends.trend_report("gemeente", rounds)
 
 
 def copy_questionnaire(source: Questionnaire, *, texts: dict[str, str]) -> Questionnaire:
@@ -403,5 +403,5 @@ def test_a_question_whose_kind_changed_is_marked_in_the_round_it_changed(db: Non
             mean=Decimal(3),
             median=Decimal(3),
         )
-    (row,) = reports.trend_report("partners", rounds).rows
+    (row,) = trends.trend_report("partners", rounds).rows
     assert [point.changed for point in row.points] == [False, True, False]

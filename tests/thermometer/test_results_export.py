@@ -11,10 +11,10 @@ from django.utils import translation
 import openpyxl
 import pytest
 
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import ImprovementActionFactory, RoundFactory, add_response
 from thermometer.models import Round
-from thermometer.services import aggregation, history_import, results_export
+from thermometer.services import aggregation, counts_file, history_import, results_export
 
 TOO_FEW = "Too few responses"
 Q1A = "Welk rapportcijfer geeft u de provincie Utrecht als samenwerkingspartner?"
@@ -210,7 +210,7 @@ def test_the_trends_sheet_follows_the_published_rounds(
         opens_on=datetime.date(2020, 3, 1),
         closes_on=datetime.date(2020, 4, 1),
         note="",
-        table=history_import.read_counts_file(
+        table=counts_file.read_counts_file(
             name="nulmeting.csv",
             content=b"vraag;groep;1;2;3;4;5;6;7;8;9;10\nq1a;gemeente;;;;;1;3,5;0,5;;;\n",
         ),

@@ -285,10 +285,10 @@ def test_administrators_get_the_recompute_form(admin_client_portal: Client, resu
 def test_a_running_computation_shows_a_polling_progress_block(
     staff_client: Client, results_round
 ) -> None:
-    Aggregation.objects.filter(round=results_round).update(status="running", step=1)
+    Aggregation.objects.filter(round=results_round).update(status="running", done=1)
     body = staff_client.get(detail_url(results_round), headers=EN).content.decode()
-    block = re.search(r'<div id="results-progress"[^>]*>', body).group(0)
-    assert f'hx-get="{progress_url(results_round)}"' in block
+    block = re.search(r'<div id="progress"[^>]*>', body).group(0)
+    assert f'hx-get="{progress_url(results_round)}?seen=running-1-3"' in block
     assert 'hx-trigger="every 2s"' in block and 'hx-swap="outerHTML"' in block
     # The polled block replaces itself; the live region around it stays in the page.
     assert "aria-live" not in block and "hx-target" not in block
@@ -301,7 +301,7 @@ def test_a_running_computation_shows_a_polling_progress_block(
 
 def live_region(body: str) -> str:
     """The opening tag of the live region, which must hold the progress block."""
-    match = re.search(r'(<div [^>]*data-live-region[^>]*>)\s*<div id="results-progress"', body)
+    match = re.search(r'(<div [^>]*data-live-region[^>]*>)\s*<div id="progress"', body)
     assert match, "the progress block is not the content of a live region"
     assert body.count("data-live-region") == 1
     return match.group(1)
@@ -390,14 +390,14 @@ def test_the_detail_query_count_does_not_grow_with_the_responses(
 
 
 def test_the_progress_fragment_gives_the_percentage(staff_client: Client, results_round) -> None:
-    Aggregation.objects.filter(round=results_round).update(status="running", step=2)
+    Aggregation.objects.filter(round=results_round).update(status="running", done=2)
     response = staff_client.get(progress_url(results_round), headers={**HTMX, **EN})
     body = response.content.decode()
     assert "<html" not in body
     assert 'data-percent="66"' in body and "66% done" in body
     assert 'hx-trigger="every 2s"' in body
     # Only the content of the live region: the region itself stays in the page.
-    assert body.lstrip().startswith('<div id="results-progress"')
+    assert body.lstrip().startswith('<div id="progress"')
     assert "aria-live" not in body and 'role="status"' not in body
     assert "data-live-region" not in body
     assert "HX-Refresh" not in response.headers
@@ -418,10 +418,10 @@ def test_the_progress_fragment_reloads_the_page_when_done(
 def test_the_progress_page_without_htmx_is_a_whole_page(
     staff_client: Client, results_round
 ) -> None:
-    Aggregation.objects.filter(round=results_round).update(status="pending", step=0)
+    Aggregation.objects.filter(round=results_round).update(status="pending", done=0)
     response = staff_client.get(progress_url(results_round), headers=EN)
     body = response.content.decode()
-    assert "<html" in body and 'data-aggregation-status="pending"' in body
+    assert "<html" in body and 'data-job-status="pending"' in body
     assert 'aria-live="polite"' in live_region(body)
     assert detail_url(results_round) in body
     assert f'href="{progress_url(results_round)}"' in body  # "Refresh this page"

@@ -8,7 +8,7 @@ from django.utils import timezone
 import pytest
 
 from partners.models import Organisation
-from portal.models import User
+from portal.lib.models import User
 from tests.factories import OrganisationFactory, RoundFactory
 from thermometer.models import Questionnaire, Response, Round
 from thermometer.services.rounds import create_round, transition_round, update_round

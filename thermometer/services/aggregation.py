@@ -23,7 +23,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from portal.lib import jobs
+from portal.lib.models import User
+from thermometer import tasks
 from thermometer.models import (
     PARTNER_GROUPS,
     Aggregation,
@@ -70,27 +72,22 @@ def request_aggregation(survey_round: Round, *, by: User | None = None) -> Aggre
         if busy and not created:
             return aggregation
         aggregation.status = Aggregation.Status.PENDING
-        aggregation.step = 0
-        aggregation.steps = STEPS
+        aggregation.done = 0
+        aggregation.total = STEPS
         aggregation.error = ""
         aggregation.requested_by = by
         aggregation.requested_at = timezone.now()
         aggregation.save()
-        transaction.on_commit(partial(_enqueue, aggregation.pk, survey_round.pk))
+        transaction.on_commit(
+            partial(
+                jobs.enqueue_or_fail,
+                Aggregation.objects.filter(pk=aggregation.pk),
+                tasks.aggregate_round,
+                survey_round.pk,
+            )
+        )
     logger.info("Aggregation of round %s requested by user %s", survey_round.pk, by and by.pk)
     return aggregation
-
-
-def _enqueue(aggregation_pk: int, round_pk: int) -> None:
-    from thermometer import tasks
-
-    try:
-        tasks.aggregate_round.delay(round_pk)
-    except Exception as error:  # kombu raises OperationalError and friends
-        Aggregation.objects.filter(pk=aggregation_pk).update(
-            status=Aggregation.Status.FAILED,
-            error=f"Could not enqueue the aggregation: {error}"[:2000],
-        )
 
 
 def aggregate_round(survey_round: Round) -> Aggregation | None:
@@ -103,7 +100,7 @@ def aggregate_round(survey_round: Round) -> Aggregation | None:
         return None
     # Progress is committed at once (no transaction around the steps): the results
     # page, in another process, shows it.
-    _progress(aggregation, status=Aggregation.Status.RUNNING, step=0, started_at=timezone.now())
+    _progress(aggregation, status=Aggregation.Status.RUNNING, done=0, started_at=timezone.now())
     questions = {
         question.pk: question
         for question in Question.objects.filter(
@@ -111,7 +108,7 @@ def aggregate_round(survey_round: Round) -> Aggregation | None:
         ).select_related("section")
     }
     counts = answer_counts(survey_round, question_ids=list(questions))
-    _progress(aggregation, step=1)
+    _progress(aggregation, done=1)
     respondents = dict(
         Response.objects.filter(round=survey_round)
         .values_list("respondent_group")
@@ -126,7 +123,7 @@ def aggregate_round(survey_round: Round) -> Aggregation | None:
     )
     results = build_results(survey_round, counts, questions)
     group_results = build_group_results(survey_round, respondents=respondents, invited=invited)
-    _progress(aggregation, step=2)
+    _progress(aggregation, done=2)
     with transaction.atomic():
         locked = Aggregation.objects.select_for_update().get(pk=aggregation.pk)
         Result.objects.filter(round=survey_round).delete()
@@ -134,20 +131,13 @@ def aggregate_round(survey_round: Round) -> Aggregation | None:
         Result.objects.bulk_create(results)
         GroupResult.objects.bulk_create(group_results)
         locked.status = Aggregation.Status.DONE
-        locked.step = locked.steps = STEPS
+        locked.done = locked.total = STEPS
         locked.responses = sum(respondents.values())
         locked.finished_at = timezone.now()
         locked.error = ""
         locked.save()
     logger.info("Round %s aggregated: %s results", survey_round.pk, len(results))
     return locked
-
-
-def fail_aggregation(survey_round_id: int, *, error: str) -> None:
-    """Mark a run as failed, so the results page stops waiting; old results stay."""
-    Aggregation.objects.filter(round_id=survey_round_id).update(
-        status=Aggregation.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
 
 
 def _questionnaires(survey_round: Round) -> QuerySet[Response]:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.lib.models import User
 from thermometer.models import (
     PARTNER_GROUPS,
     Answer,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partners.models import Contact, Organisation
-from portal.models import User
+from portal.lib.models import User
 from thermometer.models import (
     Aggregation,
     Answer,
@@ -24,7 +24,7 @@ from thermometer.models import (
     Round,
     SubmissionReceipt,
 )
-from thermometer.services import aggregation, history_import, invitations, rounds
+from thermometer.services import aggregation, counts_file, history_import, invitations, rounds
 
 GROUP_OF_KIND = {
     Organisation.Kind.GEMEENTE: RespondentGroup.GEMEENTE,
@@ -314,7 +314,7 @@ def _baseline(*, created_by: User) -> Round:
     """The 2020 baseline, imported from counts as a round run on paper would be."""
     baseline = Round.objects.filter(name=BASELINE_NAME).first()
     if baseline is None:
-        table = history_import.read_counts_file(
+        table = counts_file.read_counts_file(
             name=BASELINE_FILE.name, content=BASELINE_FILE.read_bytes()
         )
         baseline = history_import.import_round(

@@ -31,8 +31,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partners.models import Contact, Organisation
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from thermometer import tasks
 from thermometer.models import Draft, Invitation, RespondentGroup, Round
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Organisation
-from portal.models import User
+from portal.lib.models import User
 from thermometer.models import Questionnaire, Response, Round
 from thermometer.services import aggregation
 

@@ -6,7 +6,7 @@ a partner sees actions of published rounds only. Single-model CRUD: the ModelFor
 saves, simple_history records who changed what (its middleware knows the user).
 
 Adding is idempotent per form shown (its submission key, unique in the database); an
-edit based on values someone else has changed since is refused (forms_actions.py).
+edit based on values someone else has changed since is refused (forms/actions.py).
 """
 
 import uuid
@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partners.history import history_entries
-from thermometer.forms_actions import ImprovementActionForm
+from portal.lib.audit import history_entries
+from thermometer.forms.actions import ImprovementActionForm
 from thermometer.models import ImprovementAction, Round
 from thermometer.services.reports import rounds_with_results
 

@@ -6,7 +6,6 @@ What may be read, and in which blocks, is decided in thermometer/services/answer
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -14,63 +13,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from partners.models import ExportJob
-from thermometer.models import Answer, Question, Round
+from portal.lib.exports.forms import ExportFormatForm
+from thermometer import exports
+from thermometer.forms.answers import HideAnswerForm, QuestionFilterForm
+from thermometer.models import Answer, Round
 from thermometer.services.answers import (
-    REFERENCE_LENGTH,
     answer_anchor,
     find_open_answer,
     hide_answer,
     open_questions,
     read_open_answers,
 )
-from thermometer.services.answers_export import start_answers_export
 from thermometer.services.reports import rounds_with_results
-
-
-class QuestionFilterForm(forms.Form):
-    question = forms.ChoiceField(label=gettext_lazy("Question"), required=False)
-
-    def __init__(self, data: Any, *, questions: list[Question]) -> None:
-        super().__init__(data)
-        wording: dict[str, str] = {}
-        for question in questions:  # the partners' wording first, as on the page
-            wording.setdefault(question.code, question.text)
-        self.fields["question"].choices = [
-            ("", gettext_lazy("All open questions")),
-            *wording.items(),
-        ]
-
-
-class HideAnswerForm(forms.Form):
-    """An answer by its opaque reference and question code: never by Answer.pk, never
-    by its response's UUID (services/answers.py)."""
-
-    answer = forms.RegexField(
-        label=gettext_lazy("Answer"),
-        regex=rf"^[0-9a-f]{{{REFERENCE_LENGTH}}}$",
-        max_length=REFERENCE_LENGTH,
-    )
-    question = forms.SlugField(label=gettext_lazy("Question"), max_length=60)
-    action = forms.ChoiceField(
-        label=gettext_lazy("Action"),
-        choices=[("hide", gettext_lazy("Hide")), ("show", gettext_lazy("Show again"))],
-    )
-    confirm = forms.BooleanField(required=False)
-    # The question filter of the page to return to.
-    shown = forms.SlugField(label=gettext_lazy("Question filter"), max_length=60, required=False)
-
-
-class AnswersExportForm(forms.Form):
-    format = forms.ChoiceField(
-        label=gettext_lazy("File format"),
-        choices=ExportJob.Format.choices,
-        initial=ExportJob.Format.XLSX,
-        widget=forms.RadioSelect,
-    )
 
 
 @require_GET
@@ -94,10 +50,8 @@ def results_answers(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": chosen,
         "code": code,
         "minimum": settings.THERMOMETER_MIN_GROUP_SIZE_OPEN,
-        # The file is made by the partner register's exports, which need their permission.
-        "export_form": (
-            AnswersExportForm() if request.user.has_perm("partners.export_contacts") else None
-        ),
+        # The file is made by the kernel's exports (thermometer/exports.py).
+        "export_form": ExportFormatForm() if request.user.has_perm(exports.PERMISSION) else None,
         **_trail(survey_round),
     }
     # A tampered filter value is bad input: say so, with the form's error.
@@ -146,19 +100,19 @@ def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required(["thermometer.view_answer", "partners.export_contacts"], raise_exception=True)
+@permission_required("thermometer.view_answer", raise_exception=True)
 def results_answers_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the file of the open answers this page lists; a worker makes it, and the
-    export's progress page (partners) follows it to the download."""
+    export's progress page (exports:status) follows it to the download."""
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
-    form = AnswersExportForm(request.POST)
+    form = ExportFormatForm(request.POST)
     if not form.is_valid():
         context = {"round": survey_round, "form": form, **_trail(survey_round)}
         return render(request, "thermometer/answers_export_invalid.html", context, status=400)
-    job = start_answers_export(
+    job = exports.start_answers_export(
         survey_round, requested_by=request.user, file_format=form.cleaned_data["format"]
     )
-    return redirect("partners:export_status", pk=job.pk)
+    return redirect("exports:status", pk=job.pk)
 
 
 def _answers_url(survey_round: Round, shown: str, anchor: str) -> str:

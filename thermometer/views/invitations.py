@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.roles import is_province_staff
+from portal.lib.roles import is_province_staff
 from thermometer.models import Round
 from thermometer.services import access, invitations
 

@@ -21,19 +21,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from thermometer import charts
+from portal.lib.charts import sparkline
+from portal.lib.jobs import progress_response
 from thermometer.models import PARTNER_GROUPS, SCALE_LABELS, Aggregation, ResultGroup, Round
+from thermometer.services import charts
 from thermometer.services.aggregation import request_aggregation
 from thermometer.services.reports import (
     REPORTED_GROUPS,
     Cell,
     QuestionResult,
     RoundReport,
-    published_rounds,
     round_report,
     rounds_with_results,
-    trend_report,
 )
+from thermometer.services.trends import published_rounds, trend_report
 
 # The views the export offers as CSV (thermometer/views/exports.py).
 EXPORT_VIEWS = ("marks", "properties", "distributions", "response", "actions")
@@ -76,12 +77,12 @@ def results_progress(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "round": survey_round,
         "aggregation": aggregation,
-        "error_category": _error_category(aggregation),
+        **_progress_context(survey_round, aggregation),
     }
     if not request.htmx:
         context["breadcrumb_trail"] = [*_trail(), (_detail_url(survey_round), survey_round.name)]
         return render(request, "thermometer/results_progress.html", context)
-    response = render(request, "thermometer/_results_progress.html", context)
+    response = progress_response(request, job=aggregation, context=context)
     if aggregation is None or not aggregation.in_progress:
         # Finished (or failed): the whole page reloads to show the new results.
         response["HX-Refresh"] = "true"
@@ -143,7 +144,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "row": row,
-            "sparkline": charts.sparkline(
+            "sparkline": sparkline(
                 [p.cell.mean if p.cell and p.cell.shown else None for p in row.points],
                 scale_max=row.scale_max,
             ),
@@ -192,7 +193,7 @@ def _report_context(report: RoundReport, group: str) -> dict[str, Any]:
         "group": group,
         "group_label": ResultGroup(group).label,
         "aggregation": report.aggregation,
-        "error_category": _error_category(report.aggregation),
+        **_progress_context(report.round, report.aggregation),
         "marks": marks,
         "marks_chart": charts.marks_chart(marks),
         "properties": properties,
@@ -230,7 +231,9 @@ def _distributions(distributions: list[tuple[QuestionResult, Cell]]) -> list[dic
                     }
                     for question, cell in rows
                 ],
-                "chart": charts.stacked_chart([(question.label, cell) for question, cell in rows]),
+                "chart": charts.distribution_chart(
+                    [(question.label, cell) for question, cell in rows]
+                ),
             }
         )
     return parts
@@ -241,6 +244,17 @@ def _value_labels(scale_max: int) -> list[tuple[int, str]]:
     if scale_max == len(SCALE_LABELS):
         return [(value, str(label)) for value, label in SCALE_LABELS.items()]
     return [(value, str(value)) for value in range(1, scale_max + 1)]
+
+
+def _progress_context(survey_round: Round, aggregation: Aggregation | None) -> dict[str, Any]:
+    """What components/_progress.html needs to show the round's computation."""
+    return {
+        "poll_url": reverse("thermometer:results_progress", args=[survey_round.pk]),
+        "none_text": _("No results have been computed for this round yet."),
+        "done_template": "thermometer/_results_progress.html#done",
+        "failed_template": "thermometer/_results_progress.html#failed",
+        "error_category": _error_category(aggregation),
+    }
 
 
 def _error_category(aggregation: Aggregation | None) -> str:

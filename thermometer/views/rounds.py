@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from thermometer.forms_rounds import RoundForm, TransitionForm
+from thermometer.forms.rounds import RoundForm, TransitionForm
 from thermometer.models import Aggregation, Invitation, Response, Round
 from thermometer.services.rounds import (
     available_actions,

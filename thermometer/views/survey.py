@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from django_htmx.http import HttpResponseClientRedirect
 
-from thermometer.forms import SectionForm
+from thermometer.forms.survey import SectionForm
 from thermometer.models import SCALE_LABELS, Draft, Invitation, Question, Round, Section
 from thermometer.services.access import invitation_from_session
 from thermometer.services.survey import (

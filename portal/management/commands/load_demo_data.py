@@ -6,10 +6,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partners.models import Organisation
+from partners.models import Organisation, PartnerAccount
 from partners.services import demo, reference
-from portal.models import User
-from portal.roles import Role
+from portal.lib.models import User
+from portal.lib.roles import Role
 from thermometer.services import demo as thermometer_demo
 
 # People in demo data are visibly fictional (DESIGN.md).
@@ -46,13 +46,15 @@ class Command(BaseCommand):
                 user, _ = User.objects.get_or_create(username=username)
                 user.first_name, user.last_name = first, last
                 user.email = f"{username}@example.invalid"
-                user.organisation = (
-                    Organisation.objects.get(cbs_code=org_code) if org_code else None
-                )
                 # A fresh random password on every run: the demo has no shared secret.
                 password = secrets.token_urlsafe(9)
                 user.set_password(password)
                 user.save()
+                if org_code:
+                    PartnerAccount.objects.update_or_create(
+                        user=user,
+                        defaults={"organisation": Organisation.objects.get(cbs_code=org_code)},
+                    )
                 user.groups.set([Group.objects.get(name=role.value)])
                 logins.append((username, password, role.value))
             holder_group = Group.objects.get(name=Role.ACCOUNT_HOLDER.value)

@@ -1,0 +1,1 @@
+"""The forms and FilterSets of the partner register, by topic."""
