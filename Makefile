@@ -32,11 +32,14 @@ test: $(VENV)/.dev
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -m "not e2e"
 
-## check: lint, format check and migration check
+## check: lint, format, migrations, import contracts, types and module size
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	IS_HTTPS=false $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	IS_HTTPS=false $(VENV)/bin/mypy
+	$(PY) scripts/check-module-size
 
 ## lock: re-pin requirements/*.txt from pyproject.toml (needs uv: pip install uv)
 lock:
