@@ -147,6 +147,35 @@ def outsider_client(outsider: User) -> Client:
     return logged_in(outsider)
 
 
+# The columns of every permission matrix, and a logged-in client per role.
+ROLES = ("anonymous", "outsider", "partner", "staff", "account-holder", "beheerder")
+
+
+@pytest.fixture
+def clients(
+    client: Client,
+    outsider_client: Client,
+    partner_client: Client,
+    staff_client: Client,
+    account_holder_client: Client,
+    admin_client_portal: Client,
+) -> dict[str, Client]:
+    return dict(
+        zip(
+            ROLES,
+            [
+                client,
+                outsider_client,
+                partner_client,
+                staff_client,
+                account_holder_client,
+                admin_client_portal,
+            ],
+            strict=True,
+        )
+    )
+
+
 @pytest.fixture
 def example_objects(administrator: User) -> dict[str, int]:
     """One object behind every kind of object URL, by URL-name prefix (tests/urlwalk.py)."""

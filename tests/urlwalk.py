@@ -7,10 +7,12 @@ resolver instead of keeping their own lists, so a new URL cannot slip past them.
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from partners.models import Organisation
 
@@ -117,3 +119,23 @@ def _walk(
         else:
             name = f"{namespace}{pattern.name}" if pattern.name else None
             yield Route(name=name, route=route, kwargs=names)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to the named URL (the query string, e.g. ?next=, is not compared)."""
+
+    to: str
+
+    def __repr__(self) -> str:
+        return f"302→{self.to}"
+
+
+Outcome = int | Redirect
+
+
+def outcome(response: HttpResponse) -> Outcome:
+    """What a permission matrix compares: the status, or where a redirect goes."""
+    if response.status_code == 302:
+        return Redirect(resolve(urlparse(response["Location"]).path).view_name)
+    return response.status_code

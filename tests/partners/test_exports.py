@@ -4,8 +4,6 @@ URL of exports, the contacts import and personal data."""
 
 import csv
 import io
-from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from django.db import connection
 from django.test import Client
@@ -22,8 +20,9 @@ from portal.lib.exports import services as exports
 from portal.lib.exports import tasks
 from portal.lib.models import ExportJob, User
 from portal.lib.tabular.writing import CONTENT_TYPES
+from tests.conftest import ROLES
 from tests.factories import ContactFactory, OrganisationFactory, RegionFactory, ThemeFactory
-from tests.urlwalk import Route, all_routes
+from tests.urlwalk import Redirect, Route, all_routes, outcome
 
 CREATE = reverse("exports:create")
 HTMX = {"HX-Request": "true"}
@@ -491,16 +490,6 @@ def test_a_download_before_the_file_is_ready_goes_to_the_progress_page(
 
 # --- Who may open each exchange URL ------------------------------------------------------------
 
-ROLES = ("anonymous", "outsider", "partner", "staff", "account-holder", "beheerder")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    to: str
-
-    def __repr__(self) -> str:
-        return f"302→{self.to}"
-
 
 LOGIN = Redirect("login")
 # Exports belong to the staff member who asked for them: others get a 404.
@@ -541,37 +530,6 @@ MATRIX = {
     },
 }
 # fmt: on
-
-
-@pytest.fixture
-def clients(
-    client: Client,
-    outsider_client: Client,
-    partner_client: Client,
-    staff_client: Client,
-    account_holder_client: Client,
-    admin_client_portal: Client,
-) -> dict[str, Client]:
-    return dict(
-        zip(
-            ROLES,
-            [
-                client,
-                outsider_client,
-                partner_client,
-                staff_client,
-                account_holder_client,
-                admin_client_portal,
-            ],
-            strict=True,
-        )
-    )
-
-
-def outcome(response) -> Redirect | int:
-    if response.status_code == 302:
-        return Redirect(resolve(urlparse(response["Location"]).path).view_name)
-    return response.status_code
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

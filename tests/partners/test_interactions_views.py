@@ -7,12 +7,11 @@ checked in English (Accept-Language: en) since the Dutch copy comes later.
 import datetime
 import json
 import re
-from urllib.parse import urlparse
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -26,6 +25,7 @@ from partners.services.interactions import (
 )
 from portal.lib.models import User
 from portal.lib.roles import Role
+from tests.conftest import ROLES
 from tests.factories import (
     ContactFactory,
     FollowUpFactory,
@@ -33,7 +33,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from tests.urlwalk import all_routes, example_url_values
+from tests.urlwalk import Redirect, all_routes, example_url_values, outcome
 
 LIST = reverse("partners:interaction_list")
 CREATE = reverse("partners:interaction_create")
@@ -111,8 +111,7 @@ def contact(name: str) -> Contact:
 
 # --- Who may do what ------------------------------------------------------------------
 
-ROLES = ("anonymous", "outsider", "partner", "staff", "account-holder", "beheerder")
-LOGIN, DETAIL = "302→login", "302→partners:interaction_detail"
+LOGIN, DETAIL = Redirect("login"), Redirect("partners:interaction_detail")
 # The rows reported for tests/portal/test_permission_matrix.py. POST carries the
 # matrix's invalid data ({"name": ""}): 200 is the form with its errors.
 # fmt: off
@@ -139,37 +138,6 @@ EXPECTED = {
     },
 }
 # fmt: on
-
-
-@pytest.fixture
-def clients(
-    client: Client,
-    outsider_client: Client,
-    partner_client: Client,
-    staff_client: Client,
-    account_holder_client: Client,
-    admin_client_portal: Client,
-) -> dict[str, Client]:
-    return dict(
-        zip(
-            ROLES,
-            [
-                client,
-                outsider_client,
-                partner_client,
-                staff_client,
-                account_holder_client,
-                admin_client_portal,
-            ],
-            strict=True,
-        )
-    )
-
-
-def outcome(response) -> object:
-    if response.status_code == 302:
-        return "302→" + resolve(urlparse(response["Location"]).path).view_name
-    return response.status_code
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

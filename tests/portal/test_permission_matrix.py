@@ -6,34 +6,17 @@ that no longer exists fails too. The Django admin under settings.ADMIN_URL is ch
 as one group at the bottom: it is for emergencies and closed to every portal role.
 """
 
-from dataclasses import dataclass
-from urllib.parse import urlparse
-
 from django.conf import settings
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 import pytest
 
 from partners.models import Organisation
 from portal.lib.models import User
+from tests.conftest import ROLES
 from tests.factories import OrganisationFactory, UserFactory
-from tests.urlwalk import Route, all_routes, example_url_values
-
-ROLES = ("anonymous", "outsider", "partner", "staff", "account-holder", "beheerder")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 to the named URL (the query string, e.g. ?next=, is not compared)."""
-
-    to: str
-
-    def __repr__(self) -> str:
-        return f"302→{self.to}"
-
-
-Outcome = int | Redirect
+from tests.urlwalk import Outcome, Redirect, Route, all_routes, example_url_values, outcome
 
 LOGIN = Redirect("login")
 HOME = Redirect("home")
@@ -338,43 +321,12 @@ def portal_routes() -> dict[str, Route]:
 
 
 @pytest.fixture
-def clients(
-    client: Client,
-    outsider_client: Client,
-    partner_client: Client,
-    staff_client: Client,
-    account_holder_client: Client,
-    admin_client_portal: Client,
-) -> dict[str, Client]:
-    return dict(
-        zip(
-            ROLES,
-            [
-                client,
-                outsider_client,
-                partner_client,
-                staff_client,
-                account_holder_client,
-                admin_client_portal,
-            ],
-            strict=True,
-        )
-    )
-
-
-@pytest.fixture
 def url_values(partner_user: User, example_objects: dict[str, int]) -> dict[str, object]:
     # Not the partner's own organisation: the matrix pins that a partner may open the
     # page of any organisation in the register, not only their own.
     someone_elses = OrganisationFactory(name="Zeist", cbs_code="GM0355")
     assert partner_user.partner_account.organisation != someone_elses
     return example_url_values(someone_elses, example_objects)
-
-
-def outcome(response) -> Outcome:
-    if response.status_code == 302:
-        return Redirect(resolve(urlparse(response["Location"]).path).view_name)
-    return response.status_code
 
 
 # --- The matrix is complete ----------------------------------------------------------
