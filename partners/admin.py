@@ -16,7 +16,7 @@ from partners.models import (
 # admin views are not used because their templates carry inline styles (strict CSP).
 
 # As in the portal's own forms: a URL typed without scheme becomes https://.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: dict[type[models.Field], dict[str, str]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Region)

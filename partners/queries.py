@@ -45,7 +45,7 @@ class WhomToCall:
         return None
 
 
-def whom_to_call(organisation: Organisation, theme: Theme | None, *, user: object) -> WhomToCall:
+def whom_to_call(organisation: Organisation, theme: Theme | None, *, user: User) -> WhomToCall:
     """Account-holders and province contact points for a partner, in a fixed number of queries."""
     today = timezone.localdate()
     assignments = list(
@@ -76,7 +76,7 @@ def whom_to_call(organisation: Organisation, theme: Theme | None, *, user: objec
     return answer
 
 
-def open_follow_ups_for(user: object) -> QuerySet[FollowUp]:
+def open_follow_ups_for(user: User) -> QuerySet[FollowUp]:
     """Open follow-ups a user owns, oldest due date first."""
     return (
         FollowUp.objects.open()
@@ -86,7 +86,7 @@ def open_follow_ups_for(user: object) -> QuerySet[FollowUp]:
     )
 
 
-def partners_of(user: object) -> QuerySet[AccountHolder]:
+def partners_of(user: User) -> QuerySet[AccountHolder]:
     """The current assignments of an account-holder ("my partners")."""
     return (
         AccountHolder.objects.current()

@@ -12,12 +12,13 @@ from django_htmx.http import HttpResponseClientRefresh
 from partners import queries
 from partners.models import Organisation
 from portal.lib import roles
+from portal.lib.htmx import AuthenticatedRequest
 from thermometer import queries as thermometer_queries
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     role = roles.primary_role(request.user)
     context: dict = {"role": role}
     own = queries.organisation_of(request.user) if role is roles.Role.PARTNER else None

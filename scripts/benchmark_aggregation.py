@@ -32,6 +32,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -188,8 +189,8 @@ def _generate(responses: int):  # noqa: ANN202 - a Round, imported after setup
     survey_round = Round.objects.create(
         name=ROUND_NAME,
         status=Round.Status.CLOSED,
-        opens_at=now - timezone.timedelta(days=40),
-        closes_at=now - timezone.timedelta(days=10),
+        opens_at=now - timedelta(days=40),
+        closes_at=now - timedelta(days=10),
         external_questionnaire=Questionnaire.objects.get(variant="external", version=1),
         internal_questionnaire=Questionnaire.objects.get(variant="internal", version=1),
         created_by=user,

@@ -127,8 +127,7 @@ class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
     can_delete = False
-    fields = ["question", "number", "text", "hidden_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("question", "number", "text", "hidden_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

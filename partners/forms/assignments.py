@@ -1,5 +1,7 @@
 """Account-holder assignments, and the question they answer: whom do I call?"""
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,18 +21,21 @@ class AccountHolderForm(forms.ModelForm):
             "ends_on": date_input(),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The current values stay choosable, so a departed colleague's assignment or
         # one of an ended organisation can still be ended.
-        self.fields["user"].queryset = province_staff(also=self.instance.user_id)
-        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        user, organisation = self.fields["user"], self.fields["organisation"]
+        assert isinstance(user, forms.ModelChoiceField)  # the model's foreign keys
+        assert isinstance(organisation, forms.ModelChoiceField)
+        user.queryset = province_staff(also=self.instance.user_id)  # shown as str(user)
+        organisation.queryset = Organisation.objects.filter(
             Q(pk__in=Organisation.objects.active()) | Q(pk=self.instance.organisation_id)
         )
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns its cleaned_data
         scope, theme = cleaned.get("scope"), cleaned.get("theme")
         if scope == AccountHolder.Scope.THEME and not theme:
             self.add_error("theme", _("Choose the theme of this thematic assignment."))

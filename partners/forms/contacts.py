@@ -1,6 +1,7 @@
 """The form of a contact."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -27,10 +28,12 @@ class ContactForm(forms.ModelForm):
         ]
         widgets = {"themes": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An ended organisation stays choosable for the contacts it already has.
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)  # the model's foreign key
+        organisation.queryset = Organisation.objects.filter(
             Q(pk__in=Organisation.objects.active()) | Q(pk=self.instance.organisation_id)
         )
         self.fields["themes"] = BoundedModelMultipleChoiceField(
@@ -44,7 +47,8 @@ class ContactForm(forms.ModelForm):
         # The unique e-mail constraint's condition reads anonymised_at, which is not a
         # form field; without it Django would skip the check and the database would
         # answer with an IntegrityError instead of a message next to the field.
-        return super()._get_validation_exclusions() - {"anonymised_at"}
+        exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]  # private, not in django-stubs
+        return exclusions - {"anonymised_at"}
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -67,6 +71,7 @@ class ContactForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns its cleaned_data
         if not cleaned.get("email") and not cleaned.get("phone"):
             raise forms.ValidationError(
                 _(

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from partners.models import Contact, FollowUp, Interaction, Organisation, Region, Theme
+from partners.models import (
+    Contact,
+    FollowUp,
+    Interaction,
+    Organisation,
+    OrganisationQuerySet,
+    Region,
+    Theme,
+)
 from partners.services.search import search_contacts
 from portal.lib.filters import SortFilter
 
@@ -62,7 +70,9 @@ class OrganisationFilter(django_filters.FilterSet):
             Q(name__icontains=value) | Q(cbs_code__iexact=value) | Q(region__name__icontains=value)
         )
 
-    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_status(
+        self, queryset: OrganisationQuerySet, name: str, value: str
+    ) -> OrganisationQuerySet:
         if value == "active":
             return queryset.active()
         if value == "ended":

@@ -78,7 +78,9 @@ class InteractionForm(forms.ModelForm):
             self.fields["organisation"].disabled = True
         # Not `organisation`: templates look up form.organisation as the bound field.
         self.chosen_organisation = self._chosen_organisation()
-        self.fields["contacts"].queryset = (
+        contacts = self.fields["contacts"]
+        assert isinstance(contacts, ContactChoiceField)  # Meta.field_classes
+        contacts.queryset = (
             Contact.objects.active().filter(organisation=self.chosen_organisation)
             if self.chosen_organisation
             else Contact.objects.none()
@@ -135,18 +137,21 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = province_staff(also=self.instance.owner_id)
-        self.fields["owner"].empty_label = _("Choose an owner")
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)  # the model's foreign key
+        owner.queryset = province_staff(also=self.instance.owner_id)
+        owner.empty_label = _("Choose an owner")
 
 
 class BaseFollowUpFormSet(forms.BaseInlineFormSet):
     @cached_property
-    def forms(self) -> list[forms.Form]:
+    def forms(self) -> list[forms.ModelForm]:
         """The rows, sharing one list of possible owners (one query, not one per row)."""
         rows = super().forms
         owners = list(province_staff(also=[f.instance.owner_id for f in rows if f.instance.pk]))
         for form in rows:
             field = form.fields["owner"]
+            assert isinstance(field, forms.ModelChoiceField)  # FollowUpForm's owner
             field.choices = [("", field.empty_label)] + [
                 (user.pk, field.label_from_instance(user)) for user in owners
             ]

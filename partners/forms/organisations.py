@@ -25,6 +25,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns its cleaned_data
         kind, code = cleaned.get("kind"), cleaned.get("cbs_code")
         # One whole sentence per kind: translators get no assembled fragments.
         kind_enum = Organisation.Kind

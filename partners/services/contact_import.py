@@ -122,16 +122,16 @@ def _plan(table: Table) -> list[_Planned]:
         form = ContactRowForm(values, organisations=organisations, themes=themes)
         if form.is_valid():
             valid.append((number, form.cleaned_data))
-        for key, messages in form.errors.items():
-            errors += [RowError(number, table.headers.get(key, key), m) for m in messages]
+        for name, messages in form.errors.items():
+            errors += [RowError(number, table.headers.get(name, name), str(m)) for m in messages]
 
     # A row matches an existing contact on organisation and e-mail address; a row
     # without an e-mail address matches on organisation and name instead.
     organisation_ids = {data["organisation"].pk for _number, data in valid}
     existing: dict[tuple[int, str, str], list[Contact]] = defaultdict(list)
     for contact in Contact.objects.active().filter(organisation_id__in=organisation_ids):
-        key = ("email", contact.email.lower()) if contact.email else ("name", contact.name.lower())
-        existing[(contact.organisation_id, *key)].append(contact)
+        by = ("email", contact.email.lower()) if contact.email else ("name", contact.name.lower())
+        existing[(contact.organisation_id, *by)].append(contact)
 
     seen: dict[tuple[int, str, str], int] = {}
     plan = []
@@ -187,17 +187,18 @@ def import_contacts(*, table: Table, imported_by: User, filename: str) -> Import
                     if getattr(contact, name if name != "organisation" else "organisation_id")
                     != (value.pk if name == "organisation" else value)
                 }
-                contact._history_user = imported_by  # type: ignore[attr-defined]
+                contact._history_user = imported_by  # type: ignore[attr-defined]  # read by simple_history
                 if changed or contact.pk is None:
                     for name, value in changed.items():
                         setattr(contact, name, value)
                     contact.save()
-                themes_changed = planned.themes is not None and (
+                themes_changed = False
+                if planned.themes is not None and (
                     {theme.pk for theme in planned.themes}
                     != set(contact.themes.values_list("pk", flat=True))
-                )
-                if themes_changed:
+                ):
                     contact.themes.set(planned.themes)
+                    themes_changed = True
                 if planned.contact is None:
                     result.created += 1
                 elif changed or themes_changed:

@@ -130,7 +130,7 @@ def load_demo_register(*, account_holders: list[User], recorder: User) -> dict[s
     area_holders, theme_holders = account_holders[:4], account_holders[4:] or account_holders
     for index, organisation in enumerate(partners):
         domain = f"{organisation.cbs_code.lower() or 'org' + str(organisation.pk)}.example"
-        for number, (function, slug, topics) in enumerate(PARTNER_FUNCTIONS[: 2 + index % 3]):
+        for number, (function, theme_slug, topics) in enumerate(PARTNER_FUNCTIONS[: 2 + index % 3]):
             name = _person(rng)
             contact, _ = Contact.objects.get_or_create(
                 organisation=organisation,
@@ -146,8 +146,8 @@ def load_demo_register(*, account_holders: list[User], recorder: User) -> dict[s
                     else Contact.Visibility.INTERNAL,
                 },
             )
-            if slug:
-                contact.themes.set([themes[slug]])
+            if theme_slug:
+                contact.themes.set([themes[theme_slug]])
 
         AccountHolder.objects.get_or_create(
             organisation=organisation,

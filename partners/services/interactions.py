@@ -85,7 +85,7 @@ def _record(
             agreements=agreements,
             submission_key=submission_key,
         )
-        interaction._history_user = recorded_by  # type: ignore[attr-defined]
+        interaction._history_user = recorded_by  # type: ignore[attr-defined]  # read by simple_history
         interaction.save()
         if contacts:
             interaction.contacts.add(*contacts)
@@ -132,7 +132,7 @@ def update_interaction(
         changed = [name for name, value in values.items() if getattr(stored, name) != value]
         for name in changed:
             setattr(stored, name, values[name])
-        stored._history_user = by  # type: ignore[attr-defined]
+        stored._history_user = by  # type: ignore[attr-defined]  # read by simple_history
         # simple-history writes a record on save() and on each m2m signal. The last
         # write of an edit snapshots both the fields and the contacts, so the writes
         # before it are skipped: one entry per edit in the trail, no half-done states.
@@ -159,7 +159,7 @@ def complete_follow_up(follow_up: FollowUp, *, by: User, on: date) -> FollowUp:
         locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
         if locked.done_on is None:
             locked.done_on = on
-            locked._history_user = by  # type: ignore[attr-defined]
+            locked._history_user = by  # type: ignore[attr-defined]  # read by simple_history
             locked.save(update_fields=["done_on"])
     follow_up.done_on = locked.done_on
     return follow_up
@@ -181,7 +181,7 @@ def _add_follow_up(interaction: Interaction, entered: FollowUpInput, *, by: User
         owner=entered.owner,
         due_on=entered.due_on,
     )
-    follow_up._history_user = by  # type: ignore[attr-defined]
+    follow_up._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     follow_up.save()
     return follow_up
 
@@ -197,7 +197,7 @@ def _change_follow_up(follow_up: FollowUp, entered: FollowUpInput, *, by: User) 
         return
     for name in changed:
         setattr(follow_up, name, values[name])
-    follow_up._history_user = by  # type: ignore[attr-defined]
+    follow_up._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     follow_up.save(update_fields=[name.removesuffix("_id") for name in changed])
 
 
@@ -207,8 +207,8 @@ def _without_history(instance: models.Model, *, skip: bool) -> Iterator[None]:
     if not skip:
         yield
         return
-    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]  # read by simple_history
     try:
         yield
     finally:
-        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]  # read by simple_history

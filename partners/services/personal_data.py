@@ -126,7 +126,7 @@ def erase_contact(contact: Contact, *, erased_by: User) -> bool:
         for name, value in scrubbed.items():
             setattr(contact, name, value)
         contact.anonymised_at = timezone.now()
-        contact._history_user = erased_by  # type: ignore[attr-defined]
+        contact._history_user = erased_by  # type: ignore[attr-defined]  # read by simple_history
         contact.save()
         # The record saved just now is scrubbed already; this scrubs the older ones.
         contact.history.update(**scrubbed, history_change_reason=None)

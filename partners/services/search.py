@@ -116,11 +116,8 @@ def search_organisations(queryset: QuerySet, text: str) -> QuerySet:
         return queryset.none()
     by_name = Q(*[_contains(F("name"), word) for word in _words(text)])
     if connections[queryset.db].vendor == "postgresql":
-        folded_text = Unaccent(Lower(Value(text, output_field=TextField())))
         return (
-            queryset.annotate(
-                search_rank=TrigramWordSimilarity(folded_text, Unaccent(Lower(F("name"))))
-            )
+            queryset.annotate(search_rank=_word_similarity(text, F("name")))
             .filter(by_name | Q(cbs_code__iexact=text) | Q(search_rank__gte=SIMILARITY_THRESHOLD))
             .order_by("-search_rank", "name", "pk")
         )
@@ -165,9 +162,7 @@ def _search_contacts_postgresql(queryset: QuerySet, text: str) -> QuerySet:
         theme_names,
         output_field=TextField(),
     )
-    similarity = TrigramWordSimilarity(
-        Unaccent(Lower(Value(text, output_field=TextField()))), Unaccent(Lower(all_fields))
-    )
+    similarity = _word_similarity(text, all_fields)
     return (
         queryset.alias(search_document=document, search_similarity=similarity)
         .filter(Q(search_document=query) | Q(search_similarity__gte=SIMILARITY_THRESHOLD))
@@ -198,6 +193,12 @@ def _rank_if_name_starts_with(text: str) -> Case:
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def _word_similarity(text: str, expression: F | Concat) -> TrigramWordSimilarity:
+    """PostgreSQL's word_similarity() of the text and the expression, both folded."""
+    folded_text = Unaccent(Lower(Value(text, output_field=TextField())))
+    return TrigramWordSimilarity(folded_text, Unaccent(Lower(expression)))  # type: ignore[arg-type]  # Django takes an expression
 
 
 def _contains(field: F, word: str) -> Contains:

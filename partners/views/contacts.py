@@ -17,13 +17,14 @@ from partners.forms.contacts import ContactForm
 from partners.forms.filters import ContactFilter
 from partners.models import Contact, Theme
 from portal.lib.audit import history_entries
+from portal.lib.htmx import AuthenticatedRequest
 
 
 @require_GET
 @login_required
 @permission_required("partners.view_contact", raise_exception=True)
 @vary_on_headers("HX-Request")
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedRequest) -> HttpResponse:
     contacts = (
         Contact.objects.visible_to(request.user)
         .active()

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,21 +11,24 @@ from django.views.decorators.http import require_http_methods
 
 from partners.forms.imports import ContactImportForm
 from partners.services import contact_import
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.tabular.imports import import_page
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("partners.import_contacts", raise_exception=True)
-def contact_import_page(request: HttpRequest) -> HttpResponse:
+def contact_import_page(request: AuthenticatedRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ContactImportForm(request.POST if posted else None, request.FILES if posted else None)
 
     def run(form: ContactImportForm) -> HttpResponse:
+        upload = request.FILES["file"]
+        assert isinstance(upload, UploadedFile)  # the form has read it
         result = contact_import.import_contacts(
             table=form.cleaned_data["file"],
             imported_by=request.user,
-            filename=request.FILES["file"].name,
+            filename=upload.name or "",  # the form refuses a file without a name
         )
         messages.success(
             request,

@@ -5,13 +5,14 @@ no page a partner can open links here.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Model, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from partners.forms.filters import InteractionFilter
-from partners.forms.interactions import FollowUpFormSet, InteractionForm, OrganisationChoiceForm
+from partners.forms.interactions import (
+    BaseFollowUpFormSet,
+    FollowUpFormSet,
+    InteractionForm,
+    OrganisationChoiceForm,
+)
 from partners.models import Contact, FollowUp, Interaction
 from partners.services.interactions import (
     complete_follow_up,
@@ -32,6 +38,7 @@ from partners.services.interactions import (
     update_interaction,
 )
 from portal.lib.audit import HistoryEntry, Trail, history_entries
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.roles import is_province_staff
 
 EXTRA_FOLLOW_UPS = 3
@@ -41,7 +48,7 @@ EXTRA_FOLLOW_UPS = 3
 @login_required
 @permission_required("partners.view_interaction", raise_exception=True)
 @vary_on_headers("HX-Request")
-def interaction_list(request: HttpRequest) -> HttpResponse:
+def interaction_list(request: AuthenticatedRequest) -> HttpResponse:
     interactions = (
         Interaction.objects.select_related("organisation", "recorded_by")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name", "pk")))
@@ -82,7 +89,7 @@ def interaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(["partners.add_interaction", "partners.add_followup"], raise_exception=True)
-def interaction_create(request: HttpRequest) -> HttpResponse:
+def interaction_create(request: AuthenticatedRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     # Step one chooses the organisation (?organisation=<pk>): it decides who can take part.
     # A POST carries it too, so a POST without one gets step one back with the error.
@@ -117,7 +124,7 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/interaction_form.html", context)
 
 
-def _submission_key(data: object) -> uuid.UUID:
+def _submission_key(data: QueryDict | None) -> uuid.UUID:
     """The form's key: the posted one, or a new one for a form about to be shown."""
     try:
         return uuid.UUID(str(data.get("submission_key", ""))) if data is not None else uuid.uuid4()
@@ -131,7 +138,7 @@ def _submission_key(data: object) -> uuid.UUID:
     ["partners.change_interaction", "partners.add_followup", "partners.change_followup"],
     raise_exception=True,
 )
-def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     interaction = get_object_or_404(Interaction.objects.select_related("organisation"), pk=pk)
     data = request.POST if request.method == "POST" else None
     form = InteractionForm(data, instance=interaction)
@@ -157,7 +164,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("partners.change_followup", raise_exception=True)
 @vary_on_headers("HX-Request")
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("interaction__organisation", "owner"), pk=pk
     )
@@ -179,17 +186,19 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _follow_up_formset(
-    request: HttpRequest, data: object, interaction: Interaction
-) -> FollowUpFormSet:
+    request: HttpRequest, data: QueryDict | None, interaction: Interaction
+) -> BaseFollowUpFormSet:
     # New rows suggest the person recording as owner; an untouched row stays ignored.
     owner = request.user.pk if is_province_staff(request.user) else None
     initial = [{"owner": owner}] * EXTRA_FOLLOW_UPS
-    return FollowUpFormSet(
+    formset = FollowUpFormSet(
         data,
         instance=interaction,
         queryset=FollowUp.objects.order_by("due_on", "pk"),
         initial=initial,
     )
+    assert isinstance(formset, BaseFollowUpFormSet)  # the factory's formset=
+    return formset
 
 
 def _trail() -> list[tuple[str, str]]:
@@ -235,7 +244,8 @@ def audit_trail(interaction: Interaction) -> list[HistoryEntry]:
     )
 
 
-def _marked_done(record: Model, previous: Model | None, changed: list[str]) -> str | None:
+def _marked_done(record: Any, previous: Any, changed: list[str]) -> str | None:
+    # Historical records: simple_history generates their classes.
     if previous is not None and changed == ["done_on"] and previous.done_on is None:
         return _("Marked the follow-up “%(name)s” as done") % {"name": record.description}
     return None

@@ -15,6 +15,7 @@ from partners.forms.filters import OrganisationFilter
 from partners.forms.organisations import OrganisationForm
 from partners.models import Contact, Organisation, Theme
 from portal.lib.audit import history_entries
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.roles import is_province_staff
 
 
@@ -22,7 +23,7 @@ from portal.lib.roles import is_province_staff
 @login_required
 @permission_required("partners.view_organisation", raise_exception=True)
 @vary_on_headers("HX-Request")
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     organisations = Organisation.objects.select_related("region")
     found = OrganisationFilter(request.GET, queryset=organisations)
     page = Paginator(found.qs, per_page=settings.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from partners.forms.personal_data import EraseForm
 from partners.models import Contact, PersonalDataLog
 from partners.services import personal_data
+from portal.lib.htmx import AuthenticatedRequest
 
 
 @require_GET
@@ -31,7 +32,7 @@ def contact_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("partners.erase_contact", raise_exception=True)
 @never_cache
-def contact_subject_export(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_subject_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """All data held on one person as a JSON download (a POST: it writes the log)."""
     contact = get_object_or_404(_contacts(request), pk=pk)
     data = personal_data.export_personal_data(contact, exported_by=request.user)
@@ -46,7 +47,7 @@ def contact_subject_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("partners.erase_contact", raise_exception=True)
-def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_erase(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(_contacts(request), pk=pk)
     form = EraseForm(request.POST)
     if not form.is_valid():

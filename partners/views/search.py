@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Model, Prefetch, QuerySet, Window
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from partners.models import Contact, Organisation, Theme
 from partners.services.search import normalise_query, search_contacts, search_organisations
+from portal.lib.htmx import AuthenticatedRequest
 
 # Per group; the contact list behind "show all" pages through the rest.
 RESULTS_PER_GROUP = 10
@@ -32,7 +33,7 @@ class Group:
 @login_required
 @permission_required("partners.view_contact", raise_exception=True)
 @vary_on_headers("HX-Request")
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     query = normalise_query(request.GET.get("q", ""))
     context: dict[str, object] = {"query": query}
     if query:

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -11,6 +11,7 @@ from partners.forms.assignments import WhomToCallForm
 from partners.models import Theme
 from partners.queries import organisation_of, partners_of
 from partners.queries import whom_to_call as find_whom_to_call
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.roles import Role, is_province_staff, roles_of
 
 
@@ -18,7 +19,7 @@ from portal.lib.roles import Role, is_province_staff, roles_of
 @login_required
 @permission_required("partners.view_organisation", raise_exception=True)
 @vary_on_headers("HX-Request")
-def whom_to_call(request: HttpRequest) -> HttpResponse:
+def whom_to_call(request: AuthenticatedRequest) -> HttpResponse:
     """A partner sees their own organisation at once; staff choose one."""
     is_partner = Role.PARTNER in roles_of(request.user) and not is_province_staff(request.user)
     own = organisation_of(request.user) if is_partner else None
@@ -56,7 +57,7 @@ def whom_to_call(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def my_partners(request: HttpRequest) -> HttpResponse:
+def my_partners(request: AuthenticatedRequest) -> HttpResponse:
     """The organisations an account-holder is assigned to, with their other account-holders."""
     if Role.ACCOUNT_HOLDER not in roles_of(request.user):
         raise PermissionDenied

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Field, Model, Prefetch, QuerySet
+from django.db.models import Field, ManyToManyField, Model, Prefetch, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -169,7 +169,7 @@ def _changes(
 def _remember_names(
     record: Any,
     relations: Sequence[str],
-    tracked_m2m: Mapping[Field, str],
+    tracked_m2m: Mapping[ManyToManyField, str],
     model: type[Model],
     names: dict[tuple[type[Model], Any], str],
 ) -> None:
@@ -219,10 +219,13 @@ def _display(field: Field, value: Any, names: Mapping[tuple[type[Model], Any], s
 
 def _name(field: Field, pk: Any, names: Mapping[tuple[type[Model], Any], str]) -> str:
     """The related object's name; history keeps the id of one deleted since."""
-    name = names.get((field.related_model._meta.concrete_model, pk))
+    related_model = field.related_model
+    # Only a relation's values are names, and a relation's model is concrete.
+    assert related_model is not None and related_model._meta.concrete_model is not None
+    name = names.get((related_model._meta.concrete_model, pk))
     if name is None:
         return _("deleted %(model)s %(id)s") % {
-            "model": field.related_model._meta.verbose_name,
+            "model": related_model._meta.verbose_name,
             "id": pk,
         }
     return name

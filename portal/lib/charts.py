@@ -102,7 +102,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[Datum]]], *, scale_max: int) ->
         for index, item in enumerate(data):
             bar_y = y + index * (BAR_HEIGHT + BAR_GAP)
             width = (
-                PLOT_WIDTH * float(min(item.value, scale_max)) / scale_max
+                PLOT_WIDTH * min(float(item.value), scale_max) / scale_max
                 if item.value is not None
                 else 0.0
             )

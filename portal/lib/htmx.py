@@ -1,4 +1,4 @@
-"""htmx glue: redirects an htmx request cannot follow usefully."""
+"""htmx glue: the request type of logged-in views, and redirects htmx cannot follow."""
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -10,6 +10,20 @@ from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from portal.lib.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind @login_required, as django-htmx's HtmxHttpRequest.
+
+    Only for annotating: login_required guarantees the user is a User, not an
+    AnonymousUser, and HtmxMiddleware sets `htmx` on every request.
+    """
+
+    user: User
+    htmx: HtmxDetails
 
 
 class HtmxLoginRedirectMiddleware:

@@ -121,7 +121,8 @@ def tracked_task(
             try:
                 return work(*args)
             except OperationalError:
-                if self.request.retries >= self.max_retries:
+                # max_retries is MAX_RETRIES here; None would mean retrying for ever.
+                if self.max_retries is not None and self.request.retries >= self.max_retries:
                     fail_jobs(jobs(*args), error="The database could not be reached.")
                 raise
             except Exception as error:

@@ -28,7 +28,7 @@ class User(AbstractUser):
         help_text=_("Shown to partners when this person is their account-holder."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"

@@ -49,7 +49,7 @@ def roles_of(user: User | AnonymousUser) -> set[Role]:
         cached = {role for role in Role if role.value in names}
         # Cached on the user object of this request: roles_of() runs several times
         # per page (navigation, context processor, views).
-        user._portal_roles = cached  # type: ignore[union-attr]  # an attribute of our own
+        user._portal_roles = cached  # type: ignore[attr-defined]  # an attribute of our own
     return cached
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import formats, timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from portal.lib.forms import date_input
@@ -58,8 +59,10 @@ class ImprovementActionForm(forms.ModelForm):
             name = self.add_prefix("submission_key")
             if self.is_bound and _uuid(self.data.get(name)) is None:
                 # A form without a (valid) key gets a new one: it is not a resubmission.
-                self.data = self.data.copy()
-                self.data[name] = str(uuid.uuid4())
+                assert isinstance(self.data, (MultiValueDict, dict))  # request.POST, or a dict
+                data = self.data.copy()
+                data[name] = str(uuid.uuid4())
+                self.data = data
         else:
             # The stored moment when the form was shown; compared again on saving.
             self.version = _version(self.instance)
@@ -90,6 +93,7 @@ class ImprovementActionForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns its cleaned_data
         if "version" in self.fields and cleaned.get("version") != self.version:
             raise forms.ValidationError(STALE_MESSAGE, code=STALE)
         return cleaned

@@ -17,7 +17,9 @@ class QuestionFilterForm(forms.Form):
         wording: dict[str, str] = {}
         for question in questions:  # the partners' wording first, as on the page
             wording.setdefault(question.code, question.text)
-        self.fields["question"].choices = [
+        field = self.fields["question"]
+        assert isinstance(field, forms.ChoiceField)  # declared above
+        field.choices = [
             ("", gettext_lazy("All open questions")),
             *wording.items(),
         ]

@@ -38,6 +38,7 @@ class ResultsImportForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # a Form's clean() returns its cleaned_data
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         # A plausible range: the service checks it too, and cannot store year 1.
         if opens_on and opens_on < counts_file.EARLIEST_DAY:

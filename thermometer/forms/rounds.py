@@ -102,13 +102,17 @@ class RoundForm(forms.Form):
         )
         super().__init__(data, initial=_initial(survey_round, chosen))
         self.survey_round = survey_round
-        for variant, field in (
+        for variant, name in (
             (Questionnaire.Variant.EXTERNAL, "external_questionnaire"),
             (Questionnaire.Variant.INTERNAL, "internal_questionnaire"),
         ):
-            current = getattr(survey_round, f"{field}_id", None)
-            self.fields[field].queryset = _questionnaires(variant, current, all_versions)
-        self.fields["organisations"].queryset = Organisation.objects.filter(
+            current = getattr(survey_round, f"{name}_id", None)
+            questionnaire = self.fields[name]
+            assert isinstance(questionnaire, forms.ModelChoiceField)  # declared above
+            questionnaire.queryset = _questionnaires(variant, current, all_versions)
+        organisations = self.fields["organisations"]
+        assert isinstance(organisations, GroupedOrganisationField)  # declared above
+        organisations.queryset = Organisation.objects.filter(
             (Q(pk__in=Organisation.objects.active()) & ~Q(kind=Organisation.Kind.PROVINCIE))
             | Q(pk__in=chosen)
         ).only("pk", "name", "kind")
@@ -139,6 +143,7 @@ class RoundForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # a Form's clean() returns its cleaned_data
         organisations = list(cleaned.get("organisations") or [])
         if cleaned.get("all_municipalities"):
             known = {organisation.pk for organisation in organisations}
@@ -217,6 +222,7 @@ class TransitionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # a Form's clean() returns its cleaned_data
         action = cleaned.get("action")
         if action in self.ACTIONS_NEEDING_CONFIRMATION and not cleaned.get("confirm"):
             message = {

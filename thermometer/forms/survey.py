@@ -1,13 +1,17 @@
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from thermometer.models import SCALE_LABELS, Question, Section
 from thermometer.services.survey import OPEN_ANSWER_MAX_LENGTH, AnswerValue
 
-REQUIRED_MESSAGES = {
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
+REQUIRED_MESSAGES: dict[str, "StrPromise"] = {
     Question.Kind.MARK: _("Choose a mark from 1 to 10."),
     Question.Kind.SCALE: _("Choose one of the five answers."),
 }
@@ -42,7 +46,8 @@ class SectionForm(forms.Form):
         self.shared_scale_help = scale_help.pop() if len(scale_help) == 1 else ""
         for question in questions:
             shared = question.kind == Question.Kind.SCALE and self.shared_scale_help
-            self.fields[question.code].own_help = "" if shared else question.help_text  # type: ignore[attr-defined]
+            own_help = "" if shared else question.help_text
+            self.fields[question.code].own_help = own_help  # type: ignore[attr-defined]  # read by the template
 
     def answers(self) -> dict[str, AnswerValue | None]:
         """Every question of the section with its cleaned answer (None or "" = empty)."""
@@ -73,6 +78,7 @@ def _field_for(question: Question) -> forms.Field:
                 )
             },
         )
+    choices: list[tuple[int, str | Promise]]
     if question.kind == Question.Kind.MARK:
         choices = [(number, str(number)) for number in range(1, 11)]
     else:

@@ -140,7 +140,7 @@ def aggregate_round(survey_round: Round) -> Aggregation | None:
     return locked
 
 
-def _questionnaires(survey_round: Round) -> QuerySet[Response]:
+def _questionnaires(survey_round: Round) -> QuerySet[Response, int]:
     """The questionnaires of the round's responses (those of the round itself), as a
     subquery of the questions query: one query less, and no list to send back."""
     return (

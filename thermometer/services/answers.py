@@ -223,8 +223,8 @@ def _assemble(
     for question in questions:
         by_code.setdefault(question.code, OpenQuestion(question.code, question.text))
         is_staff = question.questionnaire_id == staff_questionnaire
-        for group in [ResultGroup.STAFF] if is_staff else PARTNER_GROUPS:
-            key = block_of.get(str(group), str(group))
+        for result_group in [ResultGroup.STAFF] if is_staff else PARTNER_GROUPS:
+            key = block_of.get(str(result_group), str(result_group))
             asked.setdefault((question.code, key), question.text)
     blocks: dict[tuple[str, str], AnswerBlock] = {}
 

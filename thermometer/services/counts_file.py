@@ -49,7 +49,7 @@ MAX_COUNT = 100_000
 MAX_INVITED = 1_000_000
 # A round before this day is a typing error (and year 1 cannot be stored as a time).
 EARLIEST_DAY = date(1990, 1, 1)
-SCALE_MAX = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
+SCALE_MAX: dict[str, int] = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
 VALUE_COLUMNS = tuple(str(value) for value in range(1, 11))
 
 # Column names of the file, with the names people use for them. They name a file

@@ -26,7 +26,7 @@ from thermometer.models import (
 )
 from thermometer.services import aggregation, counts_file, history_import, invitations, rounds
 
-GROUP_OF_KIND = {
+GROUP_OF_KIND: dict[str, RespondentGroup] = {
     Organisation.Kind.GEMEENTE: RespondentGroup.GEMEENTE,
     Organisation.Kind.WATERSCHAP: RespondentGroup.WATERSCHAP,
     Organisation.Kind.UITVOERINGSDIENST: RespondentGroup.UITVOERINGSDIENST,
@@ -118,7 +118,7 @@ ACTIONS = {
 }
 
 
-def _answer_value(question: object, rng: random.Random, shift: float) -> tuple[int | None, str]:
+def _answer_value(question: Question, rng: random.Random, shift: float) -> tuple[int | None, str]:
     if question.kind == "mark":
         return max(1, min(10, round(rng.gauss(6.8 + shift, 1.1)))), ""
     if question.kind == "scale":
@@ -273,7 +273,7 @@ def _past_invitations(
     `invited` = (per partner organisation, staff), of which two per organisation and
     24 staff were used (the responses); so the results show a response rate."""
     per_organisation, staff = invited
-    rows = [
+    rows: list[tuple[str, Organisation | None, bool]] = [
         (GROUP_OF_KIND[o.kind], o, index < 2) for o in partners for index in range(per_organisation)
     ]
     rows += [(RespondentGroup.STAFF, None, index < 24) for index in range(staff)]

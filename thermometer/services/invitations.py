@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 MAX_REMINDERS = 3
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 STAFF_ROLES = (Role.STAFF, Role.ACCOUNT_HOLDER, Role.BEHEERDER)
-GROUP_OF_KIND = {
+GROUP_OF_KIND: dict[str, RespondentGroup] = {
     Organisation.Kind.GEMEENTE: RespondentGroup.GEMEENTE,
     Organisation.Kind.WATERSCHAP: RespondentGroup.WATERSCHAP,
     Organisation.Kind.UITVOERINGSDIENST: RespondentGroup.UITVOERINGSDIENST,

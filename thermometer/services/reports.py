@@ -7,6 +7,7 @@ may not be shown comes out as a Cell without numbers. A fixed number of queries,
 whatever the number of responses: the results are stored per question and group.
 """
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,7 +29,7 @@ from thermometer.models import (
 )
 from thermometer.services.disclosure import disclosed_groups
 
-SCALE_MAX = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
+SCALE_MAX: dict[str, int] = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
 REPORTED_GROUPS = (ResultGroup.ALL_PARTNERS, *PARTNER_GROUPS, ResultGroup.STAFF)
 ONE_DECIMAL = Decimal("0.1")
 # Short names of the report marks (DESIGN.md: Q1a, Q2, Q3a) for chart rows and tables.
@@ -112,11 +113,12 @@ class QuestionResult:
     # The wording each group was asked (partners and staff have their own questionnaire).
     texts: dict[str, str] = field(default_factory=dict)
 
-    @property
+    # A field is named `property`, so the decorator is named in full.
+    @builtins.property
     def scale_max(self) -> int:
         return SCALE_MAX[self.kind]
 
-    @property
+    @builtins.property
     def label(self) -> str:
         """A short name: the property's for property questions, the mark's for the
         report marks, else the question."""
@@ -174,11 +176,12 @@ class PropertyRow:
     staff_expected: Cell
     partners_about: Cell
 
-    @property
+    # A field is named `property`, so the decorator is named in full.
+    @builtins.property
     def label(self) -> str:
         return str(PROPERTY_LABELS.get(self.property, self.property))
 
-    @property
+    @builtins.property
     def perspectives(self) -> list[tuple[str, str, Cell]]:
         """(key, label, cell) in the order of the picture."""
         return [

@@ -251,7 +251,9 @@ def _trends(report: RoundReport) -> Sheet:
     for code in codes:
         partner_row = rows_by_code["partners"].get(code)
         staff_row = rows_by_code["staff"].get(code)
-        label = (partner_row or staff_row).label  # type: ignore[union-attr]
+        latest = partner_row or staff_row
+        assert latest is not None  # the code is one of theirs
+        label = latest.label
         for index, survey_round in enumerate(rounds):
             means = [
                 _trend_mean(row.points[index].cell) if row else None

@@ -26,7 +26,7 @@ from thermometer.models import (
 )
 
 OPEN_ANSWER_MAX_LENGTH = 2000
-NUMBER_RANGES = {
+NUMBER_RANGES: dict[str, range] = {
     Question.Kind.MARK: range(1, 11),
     Question.Kind.SCALE: range(1, 6),
 }
@@ -54,7 +54,7 @@ class RevisionConflict(SurveyError):
         self.draft = draft
 
 
-def _same_answers(stored: dict, posted: dict) -> bool:
+def _same_answers(stored: Mapping[str, object], posted: Mapping[str, AnswerValue | None]) -> bool:
     """Whether saving `posted` (one section, None/"" = no answer) would change nothing."""
     return all(
         stored.get(code) == (None if value in (None, "") else value)
@@ -268,5 +268,7 @@ def _answer(response: Response, question: Question, value: object) -> Answer:
         # A draft only holds values its form validated; anything else is a bug.
         raise ValueError(f"invalid answer in the draft for {question.code}: {value!r}")
     if question.kind == Question.Kind.OPEN:
+        assert isinstance(value, str)  # as _valid_value checked
         return Answer(response=response, question=question, text=value)
+    assert isinstance(value, int)
     return Answer(response=response, question=question, number=value)

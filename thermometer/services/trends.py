@@ -4,7 +4,7 @@ Read through the same cells as a round's report (services/reports.py), so a hidd
 group stays hidden; a difference is only given between two shown values.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,7 +48,7 @@ class TrendReport:
     rows: list[TrendRow]
 
 
-def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
+def trend_report(group: str, rounds: Iterable[Round]) -> TrendReport:
     """Per question (by stable code) the group's value in each round, oldest first.
 
     A difference is only given between two shown values: a delta next to a hidden
@@ -65,9 +65,9 @@ def trend_report(group: str, rounds: Sequence[Round]) -> TrendReport:
         )
     codes: dict[str, QuestionResult] = {}
     for survey_round in reversed(rounds):  # the latest wording labels the row
-        for question in per_round[survey_round.pk]:
-            if group in question.cells:
-                codes.setdefault(question.code, question)
+        for result in per_round[survey_round.pk]:
+            if group in result.cells:
+                codes.setdefault(result.code, result)
     rows = []
     for code, latest in sorted(codes.items(), key=lambda item: (item[1].position, item[0])):
         points = []

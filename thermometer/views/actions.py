@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.lib.audit import history_entries
+from portal.lib.htmx import AuthenticatedRequest
 from thermometer.forms.actions import ImprovementActionForm
 from thermometer.models import ImprovementAction, Round
 from thermometer.services.reports import rounds_with_results
@@ -31,7 +32,7 @@ WITH_RESULTS = (Round.Status.CLOSED, Round.Status.PUBLISHED)
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("thermometer.add_improvementaction", raise_exception=True)
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(Round, pk=pk, status__in=WITH_RESULTS)
     form = ImprovementActionForm(
         request.POST if request.method == "POST" else None,
@@ -62,7 +63,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required("thermometer.view_improvementaction", raise_exception=True)
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         ImprovementAction.objects.select_related("round").filter(
             round__in=rounds_with_results(request.user)

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.lib.exports.forms import ExportFormatForm
+from portal.lib.htmx import AuthenticatedRequest
 from thermometer import exports
 from thermometer.forms.answers import HideAnswerForm, QuestionFilterForm
 from thermometer.models import Answer, Round
@@ -32,7 +33,7 @@ from thermometer.services.reports import rounds_with_results
 @require_GET
 @login_required
 @permission_required("thermometer.view_answer", raise_exception=True)
-def results_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def results_answers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     questions = open_questions(survey_round)
     chosen = QuestionFilterForm(request.GET, questions=questions)
@@ -63,7 +64,7 @@ def results_answers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("thermometer.hide_answer", raise_exception=True)
-def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
+def results_answer_hide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     form = HideAnswerForm(request.POST)
     if not form.is_valid():
@@ -101,7 +102,7 @@ def results_answer_hide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("thermometer.view_answer", raise_exception=True)
-def results_answers_export(request: HttpRequest, pk: int) -> HttpResponse:
+def results_answers_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Start the file of the open answers this page lists; a worker makes it, and the
     export's progress page (exports:status) follows it to the download."""
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)

@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from portal.lib.htmx import AuthenticatedRequest
 from thermometer.services import results_export as exports
 from thermometer.services.reports import rounds_with_results
 
@@ -14,7 +15,7 @@ from thermometer.services.reports import rounds_with_results
 @require_GET
 @login_required
 @permission_required("thermometer.view_result", raise_exception=True)
-def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+def results_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """?formaat=xlsx (default: every view, or ?weergave=) or ?formaat=csv&weergave=."""
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     file_format = request.GET.get("formaat") or "xlsx"

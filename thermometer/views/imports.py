@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.tabular.imports import import_page
 from portal.lib.tabular.writing import CONTENT_TYPES
 from thermometer.forms.imports import ResultsImportForm
@@ -22,7 +23,7 @@ from thermometer.services import counts_file, history_import
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(["thermometer.add_round", "thermometer.add_result"], raise_exception=True)
-def results_import(request: HttpRequest) -> HttpResponse:
+def results_import(request: AuthenticatedRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ResultsImportForm(request.POST if posted else None, request.FILES if posted else None)
 

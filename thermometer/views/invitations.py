@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.roles import is_province_staff
 from thermometer.models import Round
 from thermometer.services import access, invitations
@@ -29,7 +30,7 @@ EXCHANGE_WINDOW = 10 * 60  # seconds
 @require_POST
 @login_required
 @permission_required("thermometer.add_invitation", raise_exception=True)
-def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def round_invite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(Round, pk=pk)
     try:
         created = invitations.invite_round(survey_round, by=request.user)
@@ -51,7 +52,7 @@ def round_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("thermometer.change_invitation", raise_exception=True)
-def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def round_remind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(Round, pk=pk)
     try:
         count = invitations.remind_round(survey_round, by=request.user)
@@ -72,7 +73,7 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def staff_join(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_join(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not is_province_staff(request.user):
         raise PermissionDenied
     survey_round = get_object_or_404(Round, pk=pk)
@@ -97,7 +98,7 @@ def _unlogged(response: HttpResponse) -> HttpResponse:
     """Keep the token out of logs, Referer headers and caches."""
     # django.request logs every 4xx with the path, and so the token: this flag is how
     # Django's own handlers say "already logged".
-    response._has_been_logged = True  # type: ignore[attr-defined]
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's private flag
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from portal.lib.charts import sparkline
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.jobs import progress_response
 from thermometer.models import PARTNER_GROUPS, SCALE_LABELS, Aggregation, ResultGroup, Round
 from thermometer.services import charts
@@ -43,7 +44,7 @@ EXPORT_VIEWS = ("marks", "properties", "distributions", "response", "actions")
 @require_GET
 @login_required
 @permission_required("thermometer.view_result", raise_exception=True)
-def results_list(request: HttpRequest) -> HttpResponse:
+def results_list(request: AuthenticatedRequest) -> HttpResponse:
     rounds = rounds_with_results(request.user).select_related("aggregation")
     page = Paginator(rounds, per_page=settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "thermometer/results_list.html", {"page": page, "breadcrumb_trail": []})
@@ -52,7 +53,7 @@ def results_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required("thermometer.view_result", raise_exception=True)
-def results_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def results_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     report = round_report(survey_round)
     options = [ResultGroup.ALL_PARTNERS, *(g for g in report.groups if g in PARTNER_GROUPS)]
@@ -70,7 +71,7 @@ def results_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("thermometer.view_result", raise_exception=True)
 @vary_on_headers("HX-Request")
-def results_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def results_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The state of the round's computation; htmx polls it from the results page."""
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     aggregation = Aggregation.objects.filter(round=survey_round).first()
@@ -92,7 +93,7 @@ def results_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("thermometer.run_aggregation", raise_exception=True)
-def results_aggregate(request: HttpRequest, pk: int) -> HttpResponse:
+def results_aggregate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(Round, pk=pk)
     try:
         request_aggregation(survey_round, by=request.user)
@@ -112,7 +113,7 @@ def results_aggregate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required("thermometer.view_result", raise_exception=True)
-def results_print(request: HttpRequest, pk: int) -> HttpResponse:
+def results_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """All groups' key tables on one page, for paper or PDF."""
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     report = round_report(survey_round)

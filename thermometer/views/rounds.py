@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.lib.htmx import AuthenticatedRequest
 from thermometer.forms.rounds import RoundForm, TransitionForm
 from thermometer.models import Aggregation, Invitation, Response, Round
 from thermometer.services.rounds import (
@@ -48,7 +49,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("thermometer.add_round", raise_exception=True)
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedRequest) -> HttpResponse:
     form = RoundForm(
         request.POST if request.method == "POST" else None,
         all_versions=request.GET.get("versions") == "all",
@@ -66,7 +67,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("thermometer.change_round", raise_exception=True)
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(Round, pk=pk)
     form = RoundForm(
         request.POST if request.method == "POST" else None,
@@ -105,7 +106,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("thermometer.change_round", raise_exception=True)
-def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def round_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(_rounds(), pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():

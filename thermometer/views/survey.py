@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from thermometer.forms.survey import SectionForm
 from thermometer.models import SCALE_LABELS, Draft, Invitation, Question, Round, Section
@@ -50,8 +51,8 @@ CONFLICT_MESSAGE = gettext_lazy(
 def survey_start(request: HttpRequest) -> HttpResponse:
     """Resume where the respondent left off: their last section, or the first."""
     gate = _gate(request)
-    if gate.refusal:
-        return gate.refusal
+    if isinstance(gate, HttpResponse):
+        return gate
     position = current_draft(gate.invitation).current_section
     if position > len(gate.survey.sections):
         return redirect("thermometer:survey_review")
@@ -63,8 +64,8 @@ def survey_start(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def survey_section(request: HttpRequest, section: int) -> HttpResponse:
     gate = _gate(request)
-    if gate.refusal:
-        return gate.refusal
+    if isinstance(gate, HttpResponse):
+        return gate
     current = gate.survey.section(section)
     if current is None:
         raise Http404
@@ -79,8 +80,8 @@ def survey_section(request: HttpRequest, section: int) -> HttpResponse:
 @require_GET
 def survey_review(request: HttpRequest) -> HttpResponse:
     gate = _gate(request)
-    if gate.refusal:
-        return gate.refusal
+    if isinstance(gate, HttpResponse):
+        return gate
     return _review_page(request, gate.survey, current_draft(gate.invitation))
 
 
@@ -88,8 +89,8 @@ def survey_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def survey_submit(request: HttpRequest) -> HttpResponse:
     gate = _gate(request, used=_already_submitted)
-    if gate.refusal:
-        return gate.refusal
+    if isinstance(gate, HttpResponse):
+        return gate
     try:
         submit_draft(gate.invitation, revision=_posted_revision(request))
     except AlreadySubmitted:
@@ -129,7 +130,7 @@ def _save_section(
     autosave = action not in NAVIGATION
     form = SectionForm(request.POST, section=section, answers=draft.answers)
     if not form.is_valid():
-        if autosave and request.htmx:
+        if autosave and _is_htmx(request):
             return render(request, "thermometer/survey_section.html#not-saved")
         return _section_page(request, survey, section, draft, form)
     complete = action != "next" or form.require_complete()
@@ -145,7 +146,7 @@ def _save_section(
         )
     except RevisionConflict as conflict:
         messages.warning(request, CONFLICT_MESSAGE)
-        if request.htmx:
+        if _is_htmx(request):
             return _htmx_refusal(
                 reverse("thermometer:survey_section", args=[section.position]), 409
             )
@@ -155,7 +156,7 @@ def _save_section(
         return _used(request)
     except RoundClosed:
         return _closed(request, invitation)
-    if autosave and request.htmx:
+    if autosave and _is_htmx(request):
         return render(request, "thermometer/survey_section.html#saved", {"draft": draft})
     if not complete:
         return _section_page(request, survey, section, draft, form)
@@ -240,25 +241,34 @@ def _display(question: Question, answers: dict) -> str:
 
 @dataclass
 class Gate:
-    """What a survey view works with, or the page to show instead (`refusal`)."""
+    """What a survey view works with."""
 
-    invitation: Invitation | None = None
-    survey: Survey | None = None
-    refusal: HttpResponse | None = None
+    invitation: Invitation
+    survey: Survey
 
 
 def _gate(
     request: HttpRequest, *, used: Callable[[HttpRequest], HttpResponse] | None = None
-) -> Gate:
+) -> Gate | HttpResponse:
+    """The session's invitation and its survey, or the page to show instead."""
     invitation = invitation_from_session(request)
     if invitation is None:
-        return Gate(refusal=_no_invitation(request))
+        return _no_invitation(request)
     if invitation.used_at is not None:
-        return Gate(refusal=(used or _used)(request))
+        return (used or _used)(request)
     survey = load_survey(invitation) if invitation.round.is_accepting else None
     if survey is None:
-        return Gate(refusal=_closed(request, invitation))
+        return _closed(request, invitation)
     return Gate(invitation, survey)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """`request.htmx`, read as HtmxMiddleware sets it.
+
+    A respondent is not logged in, so these views take a plain HttpRequest rather
+    than portal.lib.htmx.AuthenticatedRequest, whose type declares `htmx`.
+    """
+    return bool(HtmxDetails(request))
 
 
 def _htmx_refusal(url: str, status: int) -> HttpResponse:
@@ -269,13 +279,13 @@ def _htmx_refusal(url: str, status: int) -> HttpResponse:
 
 
 def _no_invitation(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.htmx:
+    if request.method == "POST" and _is_htmx(request):
         return _htmx_refusal(reverse("thermometer:survey_start"), 403)
     return render(request, "thermometer/survey_no_invitation.html", status=403)
 
 
 def _used(request: HttpRequest) -> HttpResponse:
-    if request.htmx:
+    if _is_htmx(request):
         return HttpResponseClientRedirect(reverse("thermometer:link_used"))
     return redirect("thermometer:link_used")
 
@@ -286,7 +296,7 @@ def _already_submitted(request: HttpRequest) -> HttpResponse:
 
 
 def _closed(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    if request.method == "POST" and request.htmx:
+    if request.method == "POST" and _is_htmx(request):
         return _htmx_refusal(reverse("thermometer:survey_start"), 410)
     survey_round = invitation.round
     not_yet = survey_round.status == Round.Status.DRAFT or (

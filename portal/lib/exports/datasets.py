@@ -129,7 +129,9 @@ class FilteredDataset(Dataset):
             value = form.cleaned_data.get(key)
             bound = form[key]
             if isinstance(bound.field, forms.ChoiceField) and not isinstance(value, Model):
-                labels = dict(bound.field.choices)
+                choices = bound.field.choices
+                assert not callable(choices)  # the field wraps a callable in an iterator
+                labels = dict(choices)
                 # The sort filter's value is a list of choices.
                 values = value if isinstance(value, list) else [value]
                 value = ", ".join(str(labels.get(item, item)) for item in values)

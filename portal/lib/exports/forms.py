@@ -31,7 +31,9 @@ class ExportForm(ExportFormatForm):
     def __init__(self, *args: Any, offered: Sequence[Dataset], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offered = {dataset.key: dataset for dataset in offered}
-        self.fields["dataset"].choices = [(d.key, d.label) for d in offered]
+        dataset = self.fields["dataset"]
+        assert isinstance(dataset, forms.ChoiceField)  # declared above
+        dataset.choices = [(d.key, d.label) for d in offered]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -65,8 +65,9 @@ def run_export(job: ExportJob, *, batch_size: int = EXPORT_BATCH_SIZE) -> None:
         # A ready job stays ready (and its file downloadable) while a re-run rebuilds it.
         found.exclude(status=ExportJob.Status.DONE).update(status=ExportJob.Status.RUNNING)
         if job.format == ExportJob.Format.XLSX:
-            writer: CsvWriter | XlsxWriter = XlsxWriter(moment=job.created_at)
-            writer.add_sheet(dataset.label, rows.columns)
+            workbook = XlsxWriter(moment=job.created_at)
+            workbook.add_sheet(dataset.label, rows.columns)
+            writer: CsvWriter | XlsxWriter = workbook
         else:
             writer = CsvWriter(rows.columns)
         written = 0

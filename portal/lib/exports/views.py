@@ -8,7 +8,7 @@ nothing), and a user who may export nothing at all is forbidden.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.lib.exports import datasets, services
 from portal.lib.exports.forms import ExportForm
+from portal.lib.htmx import AuthenticatedRequest
 from portal.lib.jobs import progress_response
 from portal.lib.models import ExportJob
 from portal.lib.tabular.writing import CONTENT_TYPES
@@ -24,7 +25,7 @@ from portal.lib.tabular.writing import CONTENT_TYPES
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def export_create(request: HttpRequest) -> HttpResponse:
+def export_create(request: AuthenticatedRequest) -> HttpResponse:
     """The export form; list pages link here with ?dataset= and their filters."""
     offered = [dataset for dataset in datasets.exportable_by(request.user) if dataset.choosable]
     if not offered:
@@ -58,7 +59,7 @@ def export_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
-def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+def export_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Progress of an export; htmx polls the progress fragment until it is finished."""
     # Never the file itself: this is polled.
     job, dataset = _own_job(request, pk, ExportJob.objects.defer("content"))
@@ -70,7 +71,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
         "done_template": "exports/export_status.html#download",
         "failed_template": "exports/export_status.html#failed",
     }
-    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware
+    if request.htmx:
         # The polled fragment: as few queries as possible.
         return progress_response(request, job=job, context=context)
     context["filters"] = dataset.describe(job.filters)
@@ -81,7 +82,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 @never_cache
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job, _dataset = _own_job(request, pk, ExportJob.objects.all())
     if job.status != ExportJob.Status.DONE:
         return redirect("exports:status", pk=job.pk)
@@ -93,7 +94,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _own_job(
-    request: HttpRequest, pk: int, jobs: QuerySet[ExportJob]
+    request: AuthenticatedRequest, pk: int, jobs: QuerySet[ExportJob]
 ) -> tuple[ExportJob, datasets.Dataset]:
     if not datasets.exportable_by(request.user):
         raise PermissionDenied

@@ -10,7 +10,7 @@ the upload forms are plain forms, not htmx, so the browser shows the page either
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -151,12 +151,15 @@ class TableFileField(forms.FileField):
             raise ValidationError(str(error)) from error
 
 
+_Form = TypeVar("_Form", bound=forms.Form)
+
+
 def import_page(
     request: HttpRequest,
     *,
-    form: forms.Form,
+    form: _Form,
     template: str,
-    run: Callable[[forms.Form], HttpResponse],
+    run: Callable[[_Form], HttpResponse],
     context: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """The page of an import: its form and, after a POST, what became of the file.

@@ -26,7 +26,7 @@ from django.utils.functional import Promise
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -151,14 +151,13 @@ class XlsxWriter:
         self.sheet.append(header)
 
     def write(self, values: Iterable[Value]) -> None:
-        cells: list[WriteOnlyCell | None] = []
+        cells: list[Cell | None] = []
         for column, value in zip(self.columns, values, strict=True):
             if value is None or value == "":
                 cells.append(None)  # no cell at all, as a spreadsheet leaves an empty one
                 continue
-            cell = WriteOnlyCell(
-                self.sheet, value=_clean(value) if isinstance(value, str) else value
-            )
+            cell = WriteOnlyCell(self.sheet)  # its value= is typed narrower than a cell's
+            cell.value = _clean(value) if isinstance(value, str) else value
             if isinstance(value, str):
                 cell.data_type = "s"  # text, even when it starts with "=": no formulas
             elif column.kind in NUMBER_FORMATS:

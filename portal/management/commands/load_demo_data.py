@@ -95,5 +95,5 @@ class Command(BaseCommand):
         if link:
             self.stdout.write(f"Personal thermometer link of a Woerden contact: {link}")
         self.stdout.write("\nDemo logins (printed only here; new passwords on every run):")
-        for username, password, role in logins:
-            self.stdout.write(f"  {role:<15} {username:<16} {password}")
+        for username, password, role_name in logins:
+            self.stdout.write(f"  {role_name:<15} {username:<16} {password}")
