@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 REQUIRED_MESSAGES: dict[str, "StrPromise"] = {
     Question.Kind.MARK: _("Choose a mark from 1 to 10."),
     Question.Kind.SCALE: _("Choose one of the five answers."),
+    Question.Kind.OPEN: _("Write an answer to this question."),
 }
 
 

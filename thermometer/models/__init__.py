@@ -1,7 +1,13 @@
 """The collaboration thermometer's models, by topic: questionnaires, rounds with their
 invitations and responses, and results."""
 
-from thermometer.models.questionnaires import SCALE_LABELS, Question, Questionnaire, Section
+from thermometer.models.questionnaires import (
+    SCALE_LABELS,
+    SCALE_MAX,
+    Question,
+    Questionnaire,
+    Section,
+)
 from thermometer.models.results import (
     PARTNER_GROUPS,
     PROPERTY_LABELS,
@@ -25,6 +31,7 @@ __all__ = [
     "PARTNER_GROUPS",
     "PROPERTY_LABELS",
     "SCALE_LABELS",
+    "SCALE_MAX",
     "Aggregation",
     "Answer",
     "Draft",

@@ -117,6 +117,9 @@ class Question(models.Model):
         return f"{self.code}: {self.text}"
 
 
+# The highest answer of the kinds that are counted (a report mark, a five-point scale).
+SCALE_MAX: dict[str, int] = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
+
 SCALE_LABELS = {
     1: _("poor"),
     2: _("mediocre"),

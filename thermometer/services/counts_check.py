@@ -18,12 +18,11 @@ from django.utils.translation import gettext as _
 
 from portal.lib.tabular.imports import ImportInvalid, RowError, Table
 from portal.lib.tabular.reading import DATE, FORMULA, normal_header
-from thermometer.models import PROPERTY_LABELS, Question, RespondentGroup, ResultGroup
+from thermometer.models import PROPERTY_LABELS, SCALE_MAX, Question, RespondentGroup, ResultGroup
 from thermometer.services.counts_file import (
     GROUP_ALIASES,
     MAX_COUNT,
     MAX_INVITED,
-    SCALE_MAX,
     newest_questions,
     value_columns,
     variant_of,

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from portal.lib.tabular.imports import Table, read_table
 from portal.lib.tabular.reading import FORMULA, ImportFileError
 from portal.lib.tabular.writing import Column, XlsxWriter
-from thermometer.models import Question, Questionnaire, RespondentGroup
+from thermometer.models import SCALE_MAX, Question, Questionnaire, RespondentGroup
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -49,7 +49,6 @@ MAX_COUNT = 100_000
 MAX_INVITED = 1_000_000
 # A round before this day is a typing error (and year 1 cannot be stored as a time).
 EARLIEST_DAY = date(1990, 1, 1)
-SCALE_MAX: dict[str, int] = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
 VALUE_COLUMNS = tuple(str(value) for value in range(1, 11))
 
 # Column names of the file, with the names people use for them. They name a file

@@ -26,11 +26,6 @@ from thermometer.models import (
 )
 from thermometer.services import aggregation, counts_file, history_import, invitations, rounds
 
-GROUP_OF_KIND: dict[str, RespondentGroup] = {
-    Organisation.Kind.GEMEENTE: RespondentGroup.GEMEENTE,
-    Organisation.Kind.WATERSCHAP: RespondentGroup.WATERSCHAP,
-    Organisation.Kind.UITVOERINGSDIENST: RespondentGroup.UITVOERINGSDIENST,
-}
 OPEN_TEXTS = {
     "open-behouden": [
         "De korte lijnen met de accounthouder.",
@@ -134,7 +129,9 @@ def load_demo_rounds(*, created_by: User) -> dict[str, int]:
     external = Questionnaire.objects.get(variant="external", version=1)
     internal = Questionnaire.objects.get(variant="internal", version=1)
     partners = list(
-        Organisation.objects.active().filter(kind__in=list(GROUP_OF_KIND)).order_by("name")
+        Organisation.objects.active()
+        .filter(kind__in=list(invitations.GROUP_OF_KIND))
+        .order_by("name")
     )
     now = timezone.now()
 
@@ -191,7 +188,7 @@ def load_demo_rounds(*, created_by: User) -> dict[str, int]:
                 round=open_round,
                 contact=contact,
                 organisation=contact.organisation,
-                respondent_group=GROUP_OF_KIND[contact.organisation.kind],
+                respondent_group=invitations.GROUP_OF_KIND[contact.organisation.kind],
                 email=contact.email,
                 sent_at=now - datetime.timedelta(days=10),
             )
@@ -235,7 +232,7 @@ def _published_round(
     if created:
         survey_round.organisations.set(partners)
         submitted_on = (closes_at - datetime.timedelta(days=10)).date()
-        plan = [(GROUP_OF_KIND[o.kind], external) for o in partners for _ in range(2)]
+        plan = [(invitations.GROUP_OF_KIND[o.kind], external) for o in partners for _ in range(2)]
         plan += [(RespondentGroup.STAFF, internal) for _ in range(24)]
         questions = {q.pk: list(q.questions.all()) for q in (external, internal)}
         for group, questionnaire in plan:
@@ -274,7 +271,9 @@ def _past_invitations(
     24 staff were used (the responses); so the results show a response rate."""
     per_organisation, staff = invited
     rows: list[tuple[str, Organisation | None, bool]] = [
-        (GROUP_OF_KIND[o.kind], o, index < 2) for o in partners for index in range(per_organisation)
+        (invitations.GROUP_OF_KIND[o.kind], o, index < 2)
+        for o in partners
+        for index in range(per_organisation)
     ]
     rows += [(RespondentGroup.STAFF, None, index < 24) for index in range(staff)]
     purged_at = survey_round.closes_at + datetime.timedelta(days=90)

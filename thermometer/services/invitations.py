@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Contact, Organisation
 from portal.lib.models import User
-from portal.lib.roles import Role
+from portal.lib.roles import province_staff
 from thermometer import tasks
 from thermometer.models import Draft, Invitation, RespondentGroup, Round
 
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 MAX_REMINDERS = 3
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
-STAFF_ROLES = (Role.STAFF, Role.ACCOUNT_HOLDER, Role.BEHEERDER)
+# The respondent group of a partner organisation by its kind; any other kind is "other".
 GROUP_OF_KIND: dict[str, RespondentGroup] = {
     Organisation.Kind.GEMEENTE: RespondentGroup.GEMEENTE,
     Organisation.Kind.WATERSCHAP: RespondentGroup.WATERSCHAP,
@@ -114,12 +114,7 @@ def invite_round(survey_round: Round, *, by: User) -> int:
             for contact in contacts
         ]
         if survey_round.include_staff:
-            staff = (
-                User.objects.filter(is_active=True, groups__name__in=[r.value for r in STAFF_ROLES])
-                .exclude(email="")
-                .exclude(invitations__round=survey_round)
-                .distinct()
-            )
+            staff = province_staff().exclude(email="").exclude(invitations__round=survey_round)
             new += [
                 Invitation(
                     round=survey_round,

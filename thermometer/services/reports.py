@@ -20,6 +20,7 @@ from portal.lib.models import User
 from thermometer.models import (
     PARTNER_GROUPS,
     PROPERTY_LABELS,
+    SCALE_MAX,
     Aggregation,
     GroupResult,
     Question,
@@ -29,7 +30,6 @@ from thermometer.models import (
 )
 from thermometer.services.disclosure import disclosed_groups
 
-SCALE_MAX: dict[str, int] = {Question.Kind.MARK: 10, Question.Kind.SCALE: 5}
 REPORTED_GROUPS = (ResultGroup.ALL_PARTNERS, *PARTNER_GROUPS, ResultGroup.STAFF)
 ONE_DECIMAL = Decimal("0.1")
 # Short names of the report marks (DESIGN.md: Q1a, Q2, Q3a) for chart rows and tables.

@@ -10,10 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 
-from thermometer.models import Result, Round
+from thermometer.models import SCALE_MAX, Result, Round
 from thermometer.services.reports import (
     ONE_DECIMAL,
-    SCALE_MAX,
     Cell,
     QuestionResult,
     questions_of,
