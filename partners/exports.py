@@ -50,6 +50,10 @@ class ContactsDataset(datasets.FilteredDataset):
     permission = PERMISSION
     choosable = True
     filterset = ContactFilter
+    notice = gettext_lazy(
+        "Exports of contacts are recorded in the personal data log; anonymised contacts "
+        "are never exported."
+    )
     # Same columns, in the same order, as the import reads: an export can be re-imported.
     columns = tuple(CONTACT_COLUMNS.values())
 

@@ -71,9 +71,11 @@ def test_an_unknown_dataset_fails_its_job(staff_user: User) -> None:
 def test_the_form_offers_only_choosable_datasets_and_a_page_of_its_own_is_not_one(
     regions_dataset: None, staff_client: Client
 ) -> None:
-    response = staff_client.get(reverse("exports:create"))
+    response = staff_client.get(reverse("exports:create"), headers={"Accept-Language": "en"})
     offered = [key for key, _label in response.context["form"].fields["dataset"].choices]
     assert offered == ["organisations", "contacts"]
+    # Each dataset says what is special about its files.
+    assert "Exports of contacts are recorded in the personal data log" in response.content.decode()
 
 
 def test_someone_who_may_export_nothing_is_forbidden_and_an_unknown_job_is_not_found(

@@ -58,6 +58,8 @@ class Dataset:
     # Offered on the export form (exports:create), with the filters of its list page;
     # a dataset started from a page of its own (one round's answers) is not.
     choosable: ClassVar[bool] = False
+    # What the export form tells about this dataset's files (e.g. that they are logged).
+    notice: ClassVar[str | Promise] = ""
 
     @property
     def filter_keys(self) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ class ExportForm(ExportFormatForm):
         dataset = self.fields["dataset"]
         assert isinstance(dataset, forms.ChoiceField)  # declared above
         dataset.choices = [(d.key, d.label) for d in offered]
+        self.notices = [d.notice for d in offered if d.notice]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
