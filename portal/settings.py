@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.lib.htmx.HtmxHistoryRestoreMiddleware",
     "portal.lib.htmx.HtmxLoginRedirectMiddleware",
     # Records the user who made each change in the audit trail (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",

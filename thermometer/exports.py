@@ -71,11 +71,17 @@ class OpenAnswersDataset(datasets.Dataset):
         )
         return [(_("Round"), name or key)]
 
-    def origin(self, job: ExportJob) -> tuple[str, str]:
+    def trail(self, job: ExportJob) -> list[tuple[str, str]]:
+        """Results › the round › Open answers, as on the page the export started from."""
+        trail = [(reverse("thermometer:results_list"), _("Results"))]
         key = str(job.filters.get("round", ""))
-        if key.isdigit():
-            return reverse("thermometer:results_answers", args=[key]), _("Open answers")
-        return reverse("thermometer:results_list"), _("Results")
+        survey_round = Round.objects.filter(pk=key).first() if key.isdigit() else None
+        if survey_round is not None:
+            trail += [
+                (reverse("thermometer:results_detail", args=[key]), survey_round.name),
+                (reverse("thermometer:results_answers", args=[key]), _("Open answers")),
+            ]
+        return trail
 
 
 def start_answers_export(survey_round: Round, *, requested_by: User, file_format: str) -> ExportJob:

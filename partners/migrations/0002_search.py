@@ -2,7 +2,7 @@
 
 portal_dutch is the built-in Dutch configuration with unaccent in front of the Dutch
 stemmer, so "Rene" finds "René" and "woningbouw" finds "woningbouwprogramma".
-partners/search.py names it in SEARCH_CONFIG. Nothing happens on other databases
+partners/services/search.py names it in SEARCH_CONFIG. Nothing happens on other databases
 (SQLite has its own fallback); both extensions are trusted since PostgreSQL 13, so
 the owner of the database may create them without being a superuser.
 """

@@ -1,6 +1,6 @@
 """Contact moments: the province's log of its contacts with partners.
 
-Province staff only: partners hold none of these permissions (portal/roles.py), and
+Province staff only: partners hold none of these permissions (portal/grants.py), and
 no page a partner can open links here.
 """
 

@@ -1,4 +1,5 @@
-"""htmx glue: the request type of logged-in views, and redirects htmx cannot follow."""
+"""htmx glue: requests whose fragment would be useless (a history restore, an expired
+session) get the whole page instead."""
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -24,6 +25,30 @@ class AuthenticatedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+class PageHtmxDetails(HtmxDetails):
+    """django-htmx's request details, where a history restore counts as a page load.
+
+    The browser's Back button after a live filter makes htmx ask for the page again
+    (HX-History-Restore-Request, the portal keeps no history cache); answering with the
+    fragment left a bare list without header or filter. Views test `request.htmx` to
+    choose the fragment, so here such a request is not an htmx one.
+    """
+
+    def __bool__(self) -> bool:
+        return super().__bool__() and not self.history_restore_request
+
+
+class HtmxHistoryRestoreMiddleware:
+    """Replaces request.htmx with PageHtmxDetails; after django-htmx's middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.htmx = PageHtmxDetails(request)  # type: ignore[attr-defined]  # as django-htmx does
+        return self.get_response(request)
 
 
 class HtmxLoginRedirectMiddleware:

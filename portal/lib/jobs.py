@@ -8,10 +8,11 @@ components/_progress.html through progress_response().
 """
 
 import functools
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from django.db import OperationalError, models
+from django.db import DatabaseError, OperationalError, models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from celery import Task, shared_task
+
+logger = logging.getLogger(__name__)
 
 # A database that blinks is retried this often (with backoff) before the job fails.
 MAX_RETRIES = 5
@@ -70,6 +73,11 @@ class TrackedJob(models.Model):
         return not self.in_progress
 
     @property
+    def progress_announcement(self) -> str:
+        """The state in words (waiting, working, ready, failed): what screen readers hear."""
+        return str(self.progress_texts.get(self.status, ""))
+
+    @property
     def progress_detail(self) -> str:
         """How far the work is, in words, under the progress bar."""
         return gettext("%(percent)s%% done") % {"percent": self.percent}
@@ -83,7 +91,12 @@ class TrackedJob(models.Model):
 def fail_jobs(jobs: QuerySet[Any], *, error: str) -> None:
     """Mark jobs as failed, so their pages stop waiting. The error is for the logs and
     administrators; pages say what went wrong in words a reader can act on."""
-    jobs.update(status=TrackedJob.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    try:
+        jobs.update(status=TrackedJob.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    except DatabaseError:
+        # The database that made the work fail may refuse this too: the task's own
+        # error is the one to raise, and the log says the job could not be marked.
+        logger.exception("Could not mark %s as failed (%s)", jobs.model.__name__, error)
 
 
 def enqueue_or_fail(jobs: QuerySet[Any], task: Task, *args: Any) -> bool:
@@ -92,7 +105,12 @@ def enqueue_or_fail(jobs: QuerySet[Any], task: Task, *args: Any) -> bool:
     try:
         task.delay(*args)
     except Exception as error:  # kombu raises OperationalError and friends
-        fail_jobs(jobs, error=f"Could not enqueue the task: {error}")
+        # With eager tasks (the demo) the task's own error arrives here: a job the task
+        # already marked failed keeps that error.
+        fail_jobs(
+            jobs.exclude(status=TrackedJob.Status.FAILED),
+            error=f"Could not enqueue the task: {error}",
+        )
         return False
     return True
 
@@ -140,14 +158,20 @@ def progress_response(
     job: TrackedJob | None,
     context: Mapping[str, Any],
 ) -> HttpResponse:
-    """The polled progress of a job: the state inside components/_progress.html, or 204
-    when nothing changed.
+    """The polled progress of a job: the state block of components/_progress.html, or
+    204 when nothing changed.
 
-    The fragment sits in a live region (components/_progress.html); swapping in the
-    same text again would make screen readers repeat it, so a poll that sends back the
-    state it has seen (?seen=<progress_key>) gets 204 No Content, which htmx does not
-    swap.
+    A poll sends back the state it has seen (?seen=<progress_key>). Nothing changed:
+    204 No Content, which htmx does not swap. Only the numbers changed: the block, for
+    the eye. The state itself changed (running, ready, failed): the block and, out of
+    band, the new words for the live region, so screen readers hear each state once.
     """
-    if job is not None and request.GET.get("seen") == job.progress_key:
+    seen = request.GET.get("seen", "")
+    if job is not None and seen == job.progress_key:
         return HttpResponse(status=204)
-    return render(request, "components/_progress.html#state", {**context, "job": job})
+    announce = job is not None and seen.split("-", 1)[0] != job.status
+    return render(
+        request,
+        "components/_progress.html#state",
+        {**context, "job": job, "announce": announce},
+    )

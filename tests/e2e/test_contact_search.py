@@ -1,6 +1,6 @@
 """The header search in a real browser: a staff member finds a contact by keyboard.
 
-On PostgreSQL the search forgives typos (trigram similarity, partners/search.py); SQLite
+On PostgreSQL the search forgives typos (trigram similarity, partners/services/search.py); SQLite
 only finds what is typed exactly, so the typo cases skip there and the exact-part case
 covers the same flow on both databases. The UI text is not asserted: it is being
 translated.

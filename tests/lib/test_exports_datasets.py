@@ -92,3 +92,20 @@ def test_a_job_of_a_dataset_that_is_gone_is_not_found(
     job = ExportJob.objects.create(requested_by=staff_user, dataset="gone", format="csv")
     assert staff_client.get(reverse("exports:status", args=[job.pk])).status_code == 404
     assert staff_client.get(reverse("exports:download", args=[job.pk])).status_code == 404
+
+
+def test_an_export_whose_filter_no_longer_holds_exports_nothing(staff_user: User) -> None:
+    """django-filter drops an invalid filter; the export would then hold every contact."""
+    from tests.factories import ContactFactory, ThemeFactory
+
+    theme = ThemeFactory(name="Verdwenen thema")
+    ContactFactory(themes=[theme])
+    ContactFactory()
+    job = ExportJob.objects.create(
+        requested_by=staff_user, dataset="contacts", format="csv", filters={"themes": theme.pk}
+    )
+    theme.delete()
+    services.run_export(job)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and job.content is None
+    assert str(theme.name) not in job.error

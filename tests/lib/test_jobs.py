@@ -105,3 +105,42 @@ def test_a_finished_job_is_no_longer_polled(staff_user: User) -> None:
     body = jobs.progress_response(request, job=job, context={"poll_url": "/v/"}).content.decode()
     assert "hx-get" not in body and "hx-trigger" not in body
     assert 'data-job-status="done"' in body
+
+
+def test_screen_readers_hear_a_change_of_state_not_each_percent(staff_user: User) -> None:
+    job = make_job(staff_user, status="running", done=2, total=4)
+    context = {"poll_url": "/voortgang/"}
+    same_state = RequestFactory().get("/voortgang/", {"seen": "running-1-4"})
+    body = jobs.progress_response(same_state, job=job, context=context).content.decode()
+    assert "progress-announcement" not in body, "only the numbers changed"
+    job.status = ExportJob.Status.DONE
+    body = jobs.progress_response(same_state, job=job, context=context).content.decode()
+    assert '<p id="progress-announcement" hx-swap-oob="innerHTML">The file is ready.</p>' in (
+        body.replace("Het bestand is klaar.", "The file is ready.")
+    )
+
+
+def test_an_eager_task_that_failed_keeps_its_own_error(staff_user: User) -> None:
+    """The demo runs tasks in the request: their error comes back through delay()."""
+    job = make_job(staff_user)
+
+    class FailsItself:
+        def delay(self, *args: object) -> None:
+            jobs.fail_jobs(_jobs(job.pk), error="ValueError('the data is odd')")
+            raise ValueError("the data is odd")
+
+    assert jobs.enqueue_or_fail(_jobs(job.pk), FailsItself(), job.pk) is False
+    job.refresh_from_db()
+    assert job.error == "ValueError('the data is odd')"
+
+
+def test_a_job_that_cannot_be_marked_failed_does_not_hide_the_error(
+    staff_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import DatabaseError
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("server closed the connection")
+
+    monkeypatch.setattr(type(_jobs(1)), "update", refused)
+    jobs.fail_jobs(_jobs(1), error="boom")  # logged, not raised

@@ -132,3 +132,17 @@ def test_a_refusal_of_the_service_lands_on_its_field_or_on_the_form() -> None:
 
 def test_the_empty_form_is_a_200() -> None:
     assert page(None, run=lambda form: HttpResponse()).status_code == 200
+
+
+def test_the_upload_help_speaks_the_language_of_the_request() -> None:
+    help_text = UploadForm.base_fields["file"].help_text
+    with translation.override("nl"):
+        assert "maximaal" in str(help_text)
+    with translation.override("en"):
+        assert str(help_text) == "A CSV file or an Excel file (.xlsx), at most 0 MB."
+
+
+def test_a_file_that_claims_utf16_but_is_not_is_a_400_not_a_500() -> None:
+    response = page(upload(b"\xff\xfe\x00"), run=lambda form: HttpResponse())
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()

@@ -586,3 +586,24 @@ def test_no_get_on_an_exchange_url_changes_data(
         before = database_contents()
         client.get(route.url({"pk": pk}), {"confirm": "on", "dataset": "contacts"})
         assert database_contents() == before, name
+
+
+def test_a_failed_export_starts_again_with_its_filters_in_one_message(
+    staff_client: Client, staff_user: User, db: None
+) -> None:
+    job = make_job(staff_user, "contacts", q="Anouk")
+    ExportJob.objects.filter(pk=job.pk).update(status="failed", error="boom")
+    body = staff_client.get(status_url(job), headers={"Accept-Language": "en"}).content.decode()
+    alert = body.split("data-failed>", 1)[1].split("</div>", 1)[0]
+    assert alert.count("<p") == 1, "the alert lays out its children side by side"
+    assert f'href="{CREATE}?dataset=contacts&amp;q=Anouk"' in alert
+    assert alert.count("Start a new export") == 1
+
+
+def test_a_ready_export_says_how_many_rows_it_holds(
+    staff_client: Client, staff_user: User, db: None
+) -> None:
+    job = make_job(staff_user, "contacts")
+    ExportJob.objects.filter(pk=job.pk).update(status="done", total=4, done=4, filename="x.csv")
+    body = staff_client.get(status_url(job), headers={"Accept-Language": "en"}).content.decode()
+    assert "The file is ready. 4 of 4 rows (100%)" in body

@@ -369,3 +369,17 @@ def test_it_runs_on_a_real_worker_from_the_page_to_the_download(
     download = client.get(reverse("exports:download", args=[job.pk]))
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert [row[3] for row in rows[1:]] == [f"Punt {n}" for n in range(10)]
+
+
+def test_the_progress_page_leads_back_to_the_rounds_open_answers(
+    staff_client: Client, staff_user: User, survey_round: Round
+) -> None:
+    job = make_job(staff_user, survey_round)
+    response = staff_client.get(reverse("exports:status", args=[job.pk]), headers=EN)
+    trail = response.context["breadcrumb_trail"]
+    assert [url for url, _name in trail] == [
+        reverse("thermometer:results_list"),
+        reverse("thermometer:results_detail", args=[survey_round.pk]),
+        reverse("thermometer:results_answers", args=[survey_round.pk]),
+    ]
+    assert trail[1][1] == survey_round.name

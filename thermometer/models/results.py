@@ -96,7 +96,7 @@ class Aggregation(TrackedJob):
     progress_texts: ClassVar[dict[str, str | Promise]] = {
         "pending": _("Waiting for the computation to start…"),
         "running": _("Computing the results…"),
-        "done": "",  # the page says how many responses are included
+        "done": _("The results are ready."),
         "failed": _("Computing the results failed; the previous results, if any, are still shown."),
     }
 

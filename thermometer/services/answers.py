@@ -71,7 +71,7 @@ class OpenAnswer:
     code: str
     text: str
     hidden: bool
-    # For the export only (services/answers_export.py), which fetches the answers it
+    # For the export only (thermometer/exports.py), which fetches the answers it
     # lists by key inside the worker; pages address an answer by its reference.
     pk: int = field(repr=False)
 

@@ -252,8 +252,8 @@ def _progress_context(survey_round: Round, aggregation: Aggregation | None) -> d
     return {
         "poll_url": reverse("thermometer:results_progress", args=[survey_round.pk]),
         "none_text": _("No results have been computed for this round yet."),
-        "done_template": "thermometer/_results_progress.html#done",
-        "failed_template": "thermometer/_results_progress.html#failed",
+        "done_template": "thermometer/_aggregation_outcome.html#done",
+        "failed_template": "thermometer/_aggregation_outcome.html#failed",
         "error_category": _error_category(aggregation),
     }
 

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 import django_filters
@@ -85,10 +86,12 @@ class Dataset:
         """What the job exports; ExportRefused when it may not be built."""
         raise NotImplementedError
 
-    def origin(self, job: "ExportJob") -> tuple[str, str]:
-        """(URL, name) of the page an export of this dataset starts from: the way back,
-        and where to start again after a failure."""
-        return f"{reverse('exports:create')}?dataset={self.key}", _("Export")
+    def trail(self, job: "ExportJob") -> list[tuple[str, str]]:
+        """The breadcrumbs (URL, name) of a job's status page. The last one is the page
+        the export started from: the way back, and where to start again after a
+        failure, with the job's filters."""
+        query = urlencode({"dataset": self.key, **job.filters})
+        return [(f"{reverse('exports:create')}?{query}", _("Export"))]
 
     def finished(self, job: "ExportJob", *, rows: int) -> None:
         """Called once, in the transaction that makes the file available (e.g. to log
@@ -141,7 +144,12 @@ class FilteredDataset(Dataset):
         return described
 
     def rows(self, job: "ExportJob") -> ExportRows:
-        found = self.filterset(job.filters, queryset=self.queryset(job)).qs
+        filterset = self.filterset(job.filters, queryset=self.queryset(job))
+        if not filterset.is_valid():
+            # django-filter would drop the filter that no longer holds (a theme deleted
+            # since the export was asked for) and export everything: refuse instead.
+            raise ExportRefused("The filters of the export are no longer valid.")
+        found = filterset.qs
         # A join (themes, say) may list a row twice; the list shows it once.
         pks = list(dict.fromkeys(found.values_list("pk", flat=True)))
         return ExportRows(pks=pks, fetch=self.fetch(), columns=self.columns)

@@ -63,10 +63,10 @@ def export_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Progress of an export; htmx polls the progress fragment until it is finished."""
     # Never the file itself: this is polled.
     job, dataset = _own_job(request, pk, ExportJob.objects.defer("content"))
-    origin = dataset.origin(job)
+    trail = dataset.trail(job)
     context = {
         "job": job,
-        "origin": origin,
+        "origin": trail[-1],
         "poll_url": request.path,
         "done_template": "exports/export_status.html#download",
         "failed_template": "exports/export_status.html#failed",
@@ -75,7 +75,7 @@ def export_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # The polled fragment: as few queries as possible.
         return progress_response(request, job=job, context=context)
     context["filters"] = dataset.describe(job.filters)
-    context["breadcrumb_trail"] = [origin]
+    context["breadcrumb_trail"] = trail
     return render(request, "exports/export_status.html", context)
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -127,11 +128,8 @@ class TableFileField(forms.FileField):
         self, *, reader: Callable[..., Table], max_bytes: int = 5 * 2**20, **kwargs: Any
     ) -> None:
         kwargs.setdefault("label", gettext_lazy("File"))
-        kwargs.setdefault(
-            "help_text",
-            gettext_lazy("A CSV file or an Excel file (.xlsx), at most %(size)s MB.")
-            % {"size": max_bytes // 2**20},
-        )
+        # Lazy as a whole: formatted when shown, in the language of that request.
+        kwargs.setdefault("help_text", _upload_help(max_bytes // 2**20))
         kwargs.setdefault("widget", forms.FileInput(attrs={"accept": ".csv,.xlsx"}))
         super().__init__(**kwargs)
         self.reader = reader
@@ -152,6 +150,13 @@ class TableFileField(forms.FileField):
 
 
 _Form = TypeVar("_Form", bound=forms.Form)
+
+
+def _upload_help_text(size: int) -> str:
+    return _("A CSV file or an Excel file (.xlsx), at most %(size)s MB.") % {"size": size}
+
+
+_upload_help = lazy(_upload_help_text, str)
 
 
 def import_page(

@@ -92,8 +92,14 @@ def read_rows(
 def decode_text(content: bytes) -> str:
     """The text of a CSV file: UTF-16 with a byte order mark, UTF-8 (with or without
     one) or else Windows-1252."""
+    unreadable = ImportFileError(
+        _("The characters in this file could not be read. Save it as CSV UTF-8 and try again.")
+    )
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:  # e.g. an odd number of bytes: not UTF-16 after all
+            raise unreadable from None
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -102,9 +108,7 @@ def decode_text(content: bytes) -> str:
         # What Excel on Windows writes when saving "CSV (comma delimited)".
         return content.decode("cp1252")
     except UnicodeDecodeError:
-        raise ImportFileError(
-            _("The characters in this file could not be read. Save it as CSV UTF-8 and try again.")
-        ) from None
+        raise unreadable from None
 
 
 def csv_rows(
