@@ -1,4 +1,4 @@
-"""Exporting a round's results (views/exports.py, services/results_export.py)."""
+"""Exporting a round's results (views/results_export.py, services/results_export.py)."""
 
 import codecs
 import datetime

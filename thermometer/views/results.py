@@ -37,7 +37,7 @@ from thermometer.services.reports import (
 )
 from thermometer.services.trends import published_rounds, trend_report
 
-# The views the export offers as CSV (thermometer/views/exports.py).
+# The views the export offers as CSV (thermometer/views/results_export.py).
 EXPORT_VIEWS = ("marks", "properties", "distributions", "response", "actions")
 
 

@@ -7,8 +7,9 @@ per kind of column, and files whose bytes depend on their contents only: an XLSX
 carries a fixed moment instead of the time it was written, so the same data gives the
 same file.
 
-Both writers stream: rows are written one at a time (openpyxl's write-only mode for
-XLSX), so a large export does not hold a workbook of cell objects in memory.
+Rows are written one at a time: the XLSX writer uses openpyxl's write-only mode, so a
+large export never holds a workbook of cell objects in memory, only the file's bytes
+(which the export job stores in the database anyway).
 """
 
 import codecs

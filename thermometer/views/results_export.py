@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.lib.htmx import AuthenticatedRequest
-from thermometer.services import results_export as exports
 from thermometer.services.reports import rounds_with_results
+from thermometer.services.results_export import FORMATS, VIEWS, export_results
 
 
 @require_GET
@@ -20,9 +20,9 @@ def results_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey_round = get_object_or_404(rounds_with_results(request.user), pk=pk)
     file_format = request.GET.get("formaat") or "xlsx"
     view = request.GET.get("weergave", "")
-    allowed = [key for key in exports.VIEWS if _may_read(request, key)]
+    allowed = [key for key in VIEWS if _may_read(request, key)]
     problem = None
-    if file_format not in exports.FORMATS:
+    if file_format not in FORMATS:
         problem = _("Choose the file format xlsx or csv.")
     elif view and view not in allowed:
         problem = _("This part of the results does not exist.")
@@ -31,7 +31,7 @@ def results_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if problem:
         context = {"round": survey_round, "problem": problem, "views": _choices(allowed)}
         return render(request, "thermometer/export_invalid.html", context, status=400)
-    exported = exports.export_results(
+    exported = export_results(
         survey_round, file_format=file_format, views=[view] if view else allowed
     )
     return HttpResponse(
@@ -48,4 +48,4 @@ def _may_read(request: HttpRequest, view: str) -> bool:
 
 
 def _choices(views: list[str]) -> list[tuple[str, str]]:
-    return [(key, str(exports.VIEWS[key])) for key in views]
+    return [(key, str(VIEWS[key])) for key in views]
